@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one gate: every check, in order, stopping at the first failure. `make test` runs it after setup;
+# .ci/run runs `make test`. Each step prints a heading so a failure is easy to place.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:$PATH"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+started=$SECONDS
+
+step "forge fmt --check"
+forge fmt --check
+
+step "forge build"
+forge build
+
+step "forge test${FOUNDRY_PROFILE:+ (profile $FOUNDRY_PROFILE)}"
+forge test
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test --workspace"
+cargo test --workspace --locked
+
+step "all checks passed in $((SECONDS - started))s"
