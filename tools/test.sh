@@ -10,11 +10,15 @@ export PATH="$ROOT/node_modules/.bin:$PATH"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 started=$SECONDS
 
+step "solc shim tests (node --test)"
+node --test tools/solc.test.mjs
+
 step "forge fmt --check"
 forge fmt --check
 
-step "forge build"
-forge build
+# Built from / with --root: proves forge finds our compiler whatever the current directory is.
+step "forge build --root (from /)"
+(cd / && forge build --root "$ROOT")
 
 step "forge test${FOUNDRY_PROFILE:+ (profile $FOUNDRY_PROFILE)}"
 forge test
