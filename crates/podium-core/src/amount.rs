@@ -60,11 +60,17 @@ impl TokenAmount {
             return Err(AmountError::Empty);
         }
         if let Some(found) = s.chars().find(|c| !c.is_ascii_digit() && *c != '.') {
-            return Err(AmountError::InvalidChar { input: input.to_owned(), found });
+            return Err(AmountError::InvalidChar {
+                input: input.to_owned(),
+                found,
+            });
         }
         let (int, frac) = match s.split_once('.') {
             Some((_, f)) if f.contains('.') => {
-                return Err(AmountError::InvalidChar { input: input.to_owned(), found: '.' });
+                return Err(AmountError::InvalidChar {
+                    input: input.to_owned(),
+                    found: '.',
+                });
             }
             Some((i, f)) => (i, f),
             None => (s, ""),
@@ -79,12 +85,15 @@ impl TokenAmount {
                 decimals,
             });
         }
-        let overflow = || AmountError::Overflow { input: input.to_owned() };
+        let overflow = || AmountError::Overflow {
+            input: input.to_owned(),
+        };
         let mut units = U256::ZERO;
         let ten = U256::from(10u8);
-        let digits = int.bytes().chain(frac.bytes()).chain(
-            std::iter::repeat_n(b'0', usize::from(decimals) - frac.len()),
-        );
+        let digits = int.bytes().chain(frac.bytes()).chain(std::iter::repeat_n(
+            b'0',
+            usize::from(decimals) - frac.len(),
+        ));
         for b in digits {
             units = units
                 .checked_mul(ten)
@@ -108,7 +117,11 @@ impl fmt::Display for TokenAmount {
         let digits = format!("{:0>width$}", self.units.to_string(), width = d + 1);
         let (int, frac) = digits.split_at(digits.len() - d);
         let frac = frac.trim_end_matches('0');
-        if frac.is_empty() { write!(f, "{int}") } else { write!(f, "{int}.{frac}") }
+        if frac.is_empty() {
+            write!(f, "{int}")
+        } else {
+            write!(f, "{int}.{frac}")
+        }
     }
 }
 
@@ -123,8 +136,14 @@ mod tests {
     #[test]
     fn parses_whole_and_fractional_lpt() {
         let wei = |s: &str| TokenAmount::parse(s, LPT).unwrap().units;
-        assert_eq!(wei("7000"), U256::from(7000u64) * U256::from(10u64).pow(U256::from(18)));
-        assert_eq!(wei("0.5"), U256::from(5u64) * U256::from(10u64).pow(U256::from(17)));
+        assert_eq!(
+            wei("7000"),
+            U256::from(7000u64) * U256::from(10u64).pow(U256::from(18))
+        );
+        assert_eq!(
+            wei("0.5"),
+            U256::from(5u64) * U256::from(10u64).pow(U256::from(17))
+        );
         assert_eq!(wei(".5"), wei("0.5"));
         assert_eq!(wei("1."), wei("1"));
         assert_eq!(wei("0.000000000000000001"), U256::from(1u8));
@@ -151,7 +170,10 @@ mod tests {
             Err(AmountError::TooPrecise { digits: 19, .. })
         ));
         let huge = "1".repeat(80);
-        assert!(matches!(TokenAmount::parse(&huge, 0), Err(AmountError::Overflow { .. })));
+        assert!(matches!(
+            TokenAmount::parse(&huge, 0),
+            Err(AmountError::Overflow { .. })
+        ));
     }
 
     #[test]
