@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IPodiumDistributor} from "./interfaces/IPodiumDistributor.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+
+/// @title PodiumDistributor
+/// @notice Weekly Merkle rewards: one root per ended round, cheap claims, leftovers back to the funder.
+/// @dev The claim path reads the round's root and validity, sets one bitmap bit per leaf and makes one
+/// token transfer; it writes no accounting. Solvency is checked when a root is posted, against funding
+/// recorded by fund() when it arrives.
+contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @dev Per round: slot 0 the root; slot 1 the total and times, packed; slot 2 the uri. The claim path
+    /// reads slots 0 and 1 only. A root is posted iff `validAt != 0` (equivalently `postedAt != 0`), so an
+    /// empty round closed with root 0 still counts as posted.
+    struct RoundData {
+        bytes32 root;
+        uint96 total;
+        uint40 postedAt;
+        uint40 validAt;
+        uint32 revocations;
+        string uri;
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    uint256 public constant MAX_ROUNDS = 1000;
+
+    /// @inheritdoc IPodiumDistributor
+    IERC20 public immutable TOKEN;
+    /// @inheritdoc IPodiumDistributor
+    address public immutable FUNDER;
+    /// @inheritdoc IPodiumDistributor
+    uint256 public immutable PROGRAM_START;
+    /// @inheritdoc IPodiumDistributor
+    uint256 public immutable ROUND_DURATION;
+    /// @inheritdoc IPodiumDistributor
+    uint256 public immutable ROUND_COUNT;
+    /// @inheritdoc IPodiumDistributor
+    uint256 public immutable ROUND_BUDGET;
+    /// @inheritdoc IPodiumDistributor
+    uint256 public immutable ROOT_DELAY;
+    /// @inheritdoc IPodiumDistributor
+    uint256 public immutable CLAIM_WINDOW;
+
+    uint256 private immutable _PROGRAM_END;
+    uint256 private immutable _POSTING_DEADLINE;
+    uint256 private immutable _CLAIM_DEADLINE;
+
+    /// @inheritdoc IPodiumDistributor
+    address public committee;
+    /// @inheritdoc IPodiumDistributor
+    address public pendingCommittee;
+
+    /// @inheritdoc IPodiumDistributor
+    uint256 public totalFunded;
+    /// @inheritdoc IPodiumDistributor
+    uint256 public totalAllocated;
+    /// @inheritdoc IPodiumDistributor
+    uint256 public unallocatedSwept;
+
+    mapping(uint256 round => RoundData data) private _rounds;
+    mapping(uint256 round => mapping(uint256 wordIndex => uint256 bits)) private _claimedBitmap;
+
+    /// @param token The token paid out.
+    /// @param funder Receives everything sweep() sends; may revoke pending roots.
+    /// @param initialCommittee Posts roots.
+    /// @param programStart Start of round 1; not before the deployment block.
+    /// @param roundDuration Seconds per round.
+    /// @param roundCount Number of rounds (1..MAX_ROUNDS).
+    /// @param roundBudget The most one round's root may pay.
+    /// @param rootDelay Seconds from posting a root to its becoming claimable.
+    /// @param claimWindow Seconds claims stay open after the program ends; longer than `rootDelay`.
+    constructor(
+        IERC20 token,
+        address funder,
+        address initialCommittee,
+        uint256 programStart,
+        uint256 roundDuration,
+        uint256 roundCount,
+        uint256 roundBudget,
+        uint256 rootDelay,
+        uint256 claimWindow
+    ) {
+        if (address(token) == address(0)) revert ZeroAddressToken();
+        if (funder == address(0)) revert ZeroAddressFunder();
+        if (initialCommittee == address(0)) revert ZeroAddressCommittee();
+        if (roundDuration == 0) revert ZeroDuration();
+        if (roundCount == 0) revert ZeroRoundCount();
+        if (roundCount > MAX_ROUNDS) revert TooManyRounds(roundCount, MAX_ROUNDS);
+        if (roundBudget == 0) revert ZeroBudget();
+        if (roundBudget > type(uint96).max) revert BudgetTooLarge(roundBudget, type(uint96).max);
+        if (programStart < block.timestamp) revert StartInPast(programStart, block.timestamp);
+        if (claimWindow <= rootDelay) revert ClaimWindowTooShort(claimWindow, rootDelay);
+        // Timestamps are stored in 40 bits; reject a timeline that would not fit. Each term is checked
+        // first so the sum cannot overflow (roundCount <= MAX_ROUNDS).
+        uint256 maxTimestamp = type(uint40).max;
+        uint256 deadline = programStart > maxTimestamp || roundDuration > maxTimestamp || claimWindow > maxTimestamp
+            ? type(uint256).max
+            : programStart + roundDuration * roundCount + claimWindow;
+        if (deadline > maxTimestamp) revert TimelineTooLong(deadline, maxTimestamp);
+
+        TOKEN = token;
+        FUNDER = funder;
+        committee = initialCommittee;
+        PROGRAM_START = programStart;
+        ROUND_DURATION = roundDuration;
+        ROUND_COUNT = roundCount;
+        ROUND_BUDGET = roundBudget;
+        ROOT_DELAY = rootDelay;
+        CLAIM_WINDOW = claimWindow;
+        uint256 programEnd = programStart + roundDuration * roundCount;
+        _PROGRAM_END = programEnd;
+        _CLAIM_DEADLINE = programEnd + claimWindow;
+        _POSTING_DEADLINE = programEnd + claimWindow - rootDelay;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Committee
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IPodiumDistributor
+    function proposeCommittee(address proposed) external {
+        if (msg.sender != committee) revert NotCommittee(msg.sender);
+        pendingCommittee = proposed;
+        emit CommitteeProposed(msg.sender, proposed);
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function acceptCommittee() external {
+        if (msg.sender != pendingCommittee) revert NotPendingCommittee(msg.sender);
+        address previous = committee;
+        committee = msg.sender;
+        pendingCommittee = address(0);
+        emit CommitteeChanged(previous, msg.sender);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Funding
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IPodiumDistributor
+    function fund(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        if (block.timestamp >= _POSTING_DEADLINE) revert FundingClosed(_POSTING_DEADLINE);
+        // Credit what actually arrived, so a token that takes a fee cannot make funding look larger.
+        uint256 before = TOKEN.balanceOf(address(this));
+        TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = TOKEN.balanceOf(address(this)) - before;
+        if (received == 0) revert ZeroAmount();
+        uint256 funded = totalFunded + received;
+        totalFunded = funded;
+        emit Funded(msg.sender, received, funded);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Roots
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IPodiumDistributor
+    function postRoot(uint256 round, bytes32 root, uint256 total, string calldata uri) external {
+        if (msg.sender != committee) revert NotCommittee(msg.sender);
+        uint256 endsAt = _roundEnd(round);
+        if (block.timestamp < endsAt) revert RoundNotEnded(round, endsAt);
+        if (block.timestamp >= _POSTING_DEADLINE) revert PostingClosed(_POSTING_DEADLINE);
+        RoundData storage data = _rounds[round];
+        if (data.postedAt != 0) revert RootAlreadyPosted(round, data.root, data.validAt);
+        if (total > ROUND_BUDGET) revert TotalExceedsBudget(round, total, ROUND_BUDGET);
+        if ((root == bytes32(0)) != (total == 0)) revert RootTotalMismatch(root, total);
+        uint256 available = unallocated();
+        if (total > available) revert InsufficientFunding(round, total, available);
+
+        uint256 validAt = block.timestamp + ROOT_DELAY;
+        totalAllocated += total;
+        data.root = root;
+        // Fits: total <= ROUND_BUDGET <= type(uint96).max and validAt < claim deadline <= type(uint40).max,
+        // both checked in the constructor.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        data.total = uint96(total);
+        data.postedAt = uint40(block.timestamp);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        data.validAt = uint40(validAt);
+        data.uri = uri;
+        emit RootPosted(round, root, total, validAt, uri);
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function revokeRoot(uint256 round) external {
+        if (msg.sender != committee && msg.sender != FUNDER) revert NotCommitteeOrFunder(msg.sender);
+        RoundData storage data = _rounds[round];
+        uint256 validAt = data.validAt;
+        if (validAt == 0) revert NoRoot(round);
+        if (block.timestamp >= validAt) revert RootNotPending(round, validAt);
+
+        bytes32 root = data.root;
+        uint256 total = data.total;
+        totalAllocated -= total;
+        data.root = bytes32(0);
+        data.total = 0;
+        data.postedAt = 0;
+        data.validAt = 0;
+        data.revocations += 1;
+        delete data.uri;
+        emit RootRevoked(round, root, total, msg.sender);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Claims
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IPodiumDistributor
+    function claim(uint256 round, uint256 index, address account, uint256 amount, bytes32[] calldata proof) external {
+        if (block.timestamp >= _CLAIM_DEADLINE) revert ClaimDeadlinePassed(_CLAIM_DEADLINE);
+        _claimLeaf(round, index, account, amount, proof, account);
+        TOKEN.safeTransfer(account, amount);
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function claimMany(address account, Claim[] calldata claims) external {
+        TOKEN.safeTransfer(account, _claimAll(account, claims, account));
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function claimTo(address recipient, Claim[] calldata claims) external {
+        if (recipient == address(0)) revert ZeroAddressRecipient();
+        TOKEN.safeTransfer(recipient, _claimAll(msg.sender, claims, recipient));
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Sweep
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IPodiumDistributor
+    function sweep() external nonReentrant {
+        if (block.timestamp < _PROGRAM_END) revert ProgramNotEnded(_PROGRAM_END);
+        uint256 amount;
+        bool afterDeadline = block.timestamp >= _CLAIM_DEADLINE;
+        if (afterDeadline) {
+            // Nothing is owed any more: everything goes, including tokens sent by plain transfer.
+            amount = TOKEN.balanceOf(address(this));
+            if (amount == 0) revert NothingToSweep();
+            unallocatedSwept += unallocated();
+        } else {
+            if (block.timestamp < _POSTING_DEADLINE) {
+                uint256 notFinal = _firstRoundNotFinal();
+                if (notFinal != 0) revert RoundNotFinal(notFinal);
+            }
+            amount = unallocated();
+            if (amount == 0) revert NothingToSweep();
+            unallocatedSwept += amount;
+        }
+        emit Swept(FUNDER, amount, afterDeadline);
+        TOKEN.safeTransfer(FUNDER, amount);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IPodiumDistributor
+    function roundState(uint256 round) external view returns (RoundState memory state) {
+        uint256 endsAt = _roundEnd(round);
+        RoundData storage data = _rounds[round];
+        state.root = data.root;
+        state.total = data.total;
+        state.postedAt = data.postedAt;
+        state.validAt = data.validAt;
+        state.uri = data.uri;
+        state.startsAt = endsAt - ROUND_DURATION;
+        state.endsAt = endsAt;
+        state.revocations = data.revocations;
+        if (block.timestamp < endsAt) {
+            state.status = RoundStatus.Open;
+        } else if (state.validAt != 0) {
+            state.status = block.timestamp < state.validAt ? RoundStatus.Pending : RoundStatus.Valid;
+        } else if (block.timestamp >= _POSTING_DEADLINE) {
+            state.status = RoundStatus.Closed;
+        } else {
+            state.status = RoundStatus.Ended;
+        }
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function isClaimed(uint256 round, uint256 index) external view returns (bool) {
+        // forge-lint: disable-next-line(incorrect-shift)
+        return _claimedBitmap[round][index >> 8] & (1 << (index & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function claimedWord(uint256 round, uint256 wordIndex) external view returns (uint256) {
+        return _claimedBitmap[round][wordIndex];
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function unallocated() public view returns (uint256) {
+        return totalFunded - totalAllocated - unallocatedSwept;
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function outstanding() external view returns (uint256) {
+        uint256 balance = TOKEN.balanceOf(address(this));
+        uint256 free = unallocated();
+        return balance > free ? balance - free : 0;
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function sweepable() external view returns (uint256) {
+        if (block.timestamp < _PROGRAM_END) return 0;
+        if (block.timestamp >= _CLAIM_DEADLINE) return TOKEN.balanceOf(address(this));
+        if (block.timestamp < _POSTING_DEADLINE && _firstRoundNotFinal() != 0) return 0;
+        return unallocated();
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function timeline()
+        external
+        view
+        returns (
+            uint256 start,
+            uint256 roundDuration,
+            uint256 roundCount,
+            uint256 programEnd,
+            uint256 postingDeadline,
+            uint256 claimDeadline,
+            uint256 rootDelay,
+            uint256 claimWindow
+        )
+    {
+        return (
+            PROGRAM_START,
+            ROUND_DURATION,
+            ROUND_COUNT,
+            _PROGRAM_END,
+            _POSTING_DEADLINE,
+            _CLAIM_DEADLINE,
+            ROOT_DELAY,
+            CLAIM_WINDOW
+        );
+    }
+
+    /// @inheritdoc IPodiumDistributor
+    function roundWindow(uint256 round) external view returns (uint256 startsAt, uint256 endsAt) {
+        endsAt = _roundEnd(round);
+        startsAt = endsAt - ROUND_DURATION;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Internals
+    // ------------------------------------------------------------------------------------------------
+
+    /// @dev Claims every leaf in `claims` for `account`, paying `recipient`; returns the sum to transfer.
+    function _claimAll(address account, Claim[] calldata claims, address recipient) private returns (uint256 sum) {
+        if (claims.length == 0) revert EmptyClaims();
+        if (block.timestamp >= _CLAIM_DEADLINE) revert ClaimDeadlinePassed(_CLAIM_DEADLINE);
+        for (uint256 i = 0; i < claims.length; ++i) {
+            Claim calldata c = claims[i];
+            _claimLeaf(c.round, c.index, account, c.amount, c.proof, recipient);
+            sum += c.amount;
+        }
+    }
+
+    /// @dev Checks the round's root is valid, the leaf unclaimed and proven; sets its bit (so a leaf
+    /// repeated later in the same batch reverts) and emits. The caller transfers.
+    function _claimLeaf(
+        uint256 round,
+        uint256 index,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof,
+        address recipient
+    ) private {
+        RoundData storage data = _rounds[round];
+        uint256 validAt = data.validAt;
+        if (validAt == 0 || block.timestamp < validAt) revert RootNotValid(round, validAt);
+
+        mapping(uint256 wordIndex => uint256 bits) storage bitmap = _claimedBitmap[round];
+        uint256 wordIndex = index >> 8;
+        // forge-lint: disable-next-line(incorrect-shift)
+        uint256 bit = 1 << (index & 0xff);
+        uint256 word = bitmap[wordIndex];
+        if (word & bit != 0) revert AlreadyClaimed(round, index);
+
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(round, index, account, amount))));
+        if (!MerkleProof.verifyCalldata(proof, data.root, leaf)) {
+            revert InvalidProof(round, index, account, amount);
+        }
+        bitmap[wordIndex] = word | bit;
+        emit Claimed(round, account, recipient, amount);
+    }
+
+    /// @dev The end of `round`; reverts unless `round` is in `1..ROUND_COUNT`.
+    function _roundEnd(uint256 round) private view returns (uint256) {
+        if (round == 0 || round > ROUND_COUNT) revert RoundOutOfRange(round, ROUND_COUNT);
+        return PROGRAM_START + round * ROUND_DURATION;
+    }
+
+    /// @dev The first round without a valid root, or 0 when every round has one.
+    function _firstRoundNotFinal() private view returns (uint256) {
+        for (uint256 round = 1; round <= ROUND_COUNT; ++round) {
+            uint256 validAt = _rounds[round].validAt;
+            if (validAt == 0 || block.timestamp < validAt) return round;
+        }
+        return 0;
+    }
+}
