@@ -20,6 +20,11 @@ forge fmt --check
 step "forge build --root (from /)"
 (cd / && forge build --root "$ROOT")
 
+# The Rust bindings are generated from ABI copies committed under crates/podium-chain/abi/; a contract
+# change that was not re-exported fails here, before any Rust is compiled against a stale ABI.
+step "Rust bindings match the contracts (tools/export-abi.sh --check)"
+tools/export-abi.sh --check
+
 step "forge test${FOUNDRY_PROFILE:+ (profile $FOUNDRY_PROFILE)}"
 forge test
 

@@ -1,0 +1,324 @@
+//! Test support (feature `test-utils`): a real anvil on a free port, stopped when dropped; the
+//! well-known anvil development keys; geth-format keystores; quick deployments of the test token
+//! and the distributor. Used by this crate's tests and by the CLIs' integration tests.
+
+use std::{
+    net::{SocketAddr, TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use alloy::{
+    primitives::{Address, U256},
+    providers::Provider,
+    signers::local::PrivateKeySigner,
+    sol_types::SolConstructor,
+};
+
+use crate::{
+    Chain, RpcOpts, SendOpts, Sender, Wallet,
+    bindings::{PodiumDistributor, TestToken},
+    send::Call,
+};
+
+/// Private keys of anvil's first development accounts (from its public default mnemonic).
+pub const DEV_KEYS: [&str; 4] = [
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+];
+
+/// The signer of development account `i` (0..4).
+pub fn dev_signer(i: usize) -> PrivateKeySigner {
+    DEV_KEYS[i].parse().expect("valid development key")
+}
+
+/// The wallet of development account `i` (0..4).
+pub fn dev_wallet(i: usize) -> Wallet {
+    Wallet::from_signer(dev_signer(i), format!("anvil development account {i}"))
+}
+
+/// The anvil binary: `$PODIUM_ANVIL`, else the workspace's `node_modules/.bin/anvil`, else `anvil`.
+pub fn anvil_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("PODIUM_ANVIL") {
+        return path.into();
+    }
+    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/.bin/anvil");
+    if local.exists() {
+        local
+    } else {
+        "anvil".into()
+    }
+}
+
+/// A running anvil; killed (and reaped) on drop.
+#[derive(Debug)]
+pub struct Anvil {
+    child: Child,
+    port: u16,
+    chain_id: u64,
+}
+
+/// How to start anvil.
+#[derive(Debug, Clone)]
+pub struct AnvilBuilder {
+    chain_id: u64,
+    args: Vec<String>,
+}
+
+impl Default for AnvilBuilder {
+    fn default() -> Self {
+        Self {
+            chain_id: 31_337,
+            args: Vec::new(),
+        }
+    }
+}
+
+impl AnvilBuilder {
+    /// Sets the chain id.
+    pub fn chain_id(mut self, id: u64) -> Self {
+        self.chain_id = id;
+        self
+    }
+
+    /// Adds raw anvil arguments (e.g. `--no-mining`).
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Starts anvil on a free port and waits until it accepts connections.
+    pub fn spawn(self) -> Anvil {
+        let started = Instant::now();
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = Command::new(anvil_path())
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--chain-id",
+                    &self.chain_id.to_string(),
+                    "--silent",
+                ])
+                .args(["--host", "127.0.0.1"])
+                .args(&self.args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "cannot start {} ({e}); run `make setup`",
+                        anvil_path().display()
+                    )
+                });
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            while started.elapsed() < Duration::from_secs(30) {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break; // exited: most likely the port was taken meanwhile; try another
+                }
+                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                    return Anvil {
+                        child,
+                        port,
+                        chain_id: self.chain_id,
+                    };
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("anvil did not start within 30 s");
+    }
+}
+
+/// A port nobody listens on right now (for anvil, and for "nothing listens here" tests).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Anvil {
+    /// Starts a default anvil (chain 31337, automine).
+    pub fn spawn() -> Self {
+        AnvilBuilder::default().spawn()
+    }
+
+    /// A builder for other settings.
+    pub fn builder() -> AnvilBuilder {
+        AnvilBuilder::default()
+    }
+
+    /// The HTTP endpoint.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The chain id.
+    pub fn chain_id(&self) -> u64 {
+        self.chain_id
+    }
+
+    /// A connected [`Chain`] (fast retries).
+    pub async fn chain(&self) -> Chain {
+        let mut opts = RpcOpts::for_url(self.url());
+        opts.rpc_backoff = 50;
+        opts.connect().await.expect("connect to anvil")
+    }
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sets the next block's timestamp to `ts` and mines it.
+pub async fn warp(chain: &Chain, ts: u64) {
+    let _: serde_json::Value = chain
+        .provider
+        .raw_request("evm_setNextBlockTimestamp".into(), (ts,))
+        .await
+        .expect("evm_setNextBlockTimestamp");
+    mine(chain).await;
+}
+
+/// Mines one block.
+pub async fn mine(chain: &Chain) {
+    let _: serde_json::Value = chain
+        .provider
+        .raw_request("evm_mine".into(), ())
+        .await
+        .expect("evm_mine");
+}
+
+/// Turns automine on or off.
+pub async fn set_automine(chain: &Chain, on: bool) {
+    let _: serde_json::Value = chain
+        .provider
+        .raw_request("evm_setAutomine".into(), (on,))
+        .await
+        .expect("evm_setAutomine");
+}
+
+/// Writes a keystore for `signer` the way geth (and so go-livepeer) does: version 3 JSON with the
+/// public `address` field, named `UTC--<time>--<address>`. Light scrypt parameters keep tests quick;
+/// the format is the same.
+pub fn write_keystore(dir: &Path, signer: &PrivateKeySigner, password: &str) -> PathBuf {
+    let address = signer.address();
+    let name = format!(
+        "UTC--2026-01-01T00-00-00.000000000Z--{}",
+        hex::encode(address)
+    );
+    let mut rng = rand::thread_rng();
+    eth_keystore::encrypt_key(dir, &mut rng, signer.to_bytes(), password, Some(&name))
+        .expect("write keystore");
+    let path = dir.join(&name);
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read keystore"))
+            .expect("keystore JSON");
+    json["address"] = hex::encode(address).into();
+    std::fs::write(&path, serde_json::to_string(&json).expect("serialise"))
+        .expect("rewrite keystore");
+    path
+}
+
+/// Deploys the mintable test token from `wallet`.
+pub async fn deploy_test_token(chain: &Chain, wallet: &Wallet) -> Address {
+    let opts = SendOpts {
+        timeout: 30,
+        ..SendOpts::default()
+    };
+    let sender = Sender::new(chain, wallet, &opts, |_| {});
+    let sent = sender
+        .send(&Call::deploy(
+            TestToken::BYTECODE.clone(),
+            "deploy TestToken",
+        ))
+        .await
+        .expect("deploy");
+    sent.receipt.contract_address.expect("contract address")
+}
+
+/// Mints `amount` test tokens to `to`.
+pub async fn mint(chain: &Chain, wallet: &Wallet, token: Address, to: Address, amount: U256) {
+    let opts = SendOpts {
+        timeout: 30,
+        ..SendOpts::default()
+    };
+    let sender = Sender::new(chain, wallet, &opts, |_| {});
+    let data = alloy::sol_types::SolCall::abi_encode(&TestToken::mintCall { to, amount });
+    sender
+        .send(&Call::new(token, data, "mint"))
+        .await
+        .expect("mint");
+}
+
+/// A distributor's constructor arguments.
+#[derive(Debug, Clone)]
+pub struct DistributorParams {
+    /// Token paid out.
+    pub token: Address,
+    /// Receives leftovers.
+    pub funder: Address,
+    /// Posts roots.
+    pub committee: Address,
+    /// Start of round 1.
+    pub start: u64,
+    /// Seconds per round.
+    pub round_duration: u64,
+    /// Rounds.
+    pub round_count: u64,
+    /// Most a round pays.
+    pub round_budget: U256,
+    /// Seconds between posting and claimability.
+    pub root_delay: u64,
+    /// Seconds claims stay open after the program.
+    pub claim_window: u64,
+}
+
+impl DistributorParams {
+    /// The constructor's init code (bytecode and encoded arguments).
+    pub fn init_code(&self) -> Vec<u8> {
+        let args = PodiumDistributor::constructorCall {
+            token: self.token,
+            funder: self.funder,
+            initialCommittee: self.committee,
+            programStart: U256::from(self.start),
+            roundDuration: U256::from(self.round_duration),
+            roundCount: U256::from(self.round_count),
+            roundBudget: self.round_budget,
+            rootDelay: U256::from(self.root_delay),
+            claimWindow: U256::from(self.claim_window),
+        };
+        [PodiumDistributor::BYTECODE.to_vec(), args.abi_encode()].concat()
+    }
+}
+
+/// Deploys a distributor from `wallet`.
+pub async fn deploy_distributor(
+    chain: &Chain,
+    wallet: &Wallet,
+    params: &DistributorParams,
+) -> Address {
+    let opts = SendOpts {
+        timeout: 30,
+        ..SendOpts::default()
+    };
+    let sender = Sender::new(chain, wallet, &opts, |_| {});
+    let sent = sender
+        .send(&Call::deploy(
+            params.init_code(),
+            "deploy PodiumDistributor",
+        ))
+        .await
+        .expect("deploy");
+    sent.receipt.contract_address.expect("contract address")
+}

@@ -1,0 +1,119 @@
+//! The chain layer's error type. Messages are written for the person at the terminal: they say what
+//! failed, with which file, address or round, and never contain a key, a password or keystore content.
+
+use std::path::PathBuf;
+
+use alloy::primitives::{Address, TxHash};
+
+/// Everything that can go wrong talking to a chain, loading a wallet or sending a transaction.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The RPC URL does not parse or uses a scheme we do not speak.
+    #[error("invalid RPC URL {url:?}: {reason}")]
+    BadRpcUrl {
+        /// The URL as given, with any credentials or path removed.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A JSON-RPC request failed (after the retries, when the failure was transient).
+    #[error("RPC request {method} to {url} failed: {message}")]
+    Rpc {
+        /// The endpoint, with any API key in its path or credentials removed.
+        url: String,
+        /// The JSON-RPC method, or what we were doing.
+        method: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The node is on another chain than the one expected.
+    #[error(
+        "the node at {url} is on chain {actual}, but chain {expected} was expected ({context})"
+    )]
+    ChainIdMismatch {
+        /// The endpoint.
+        url: String,
+        /// The chain id we were told to expect.
+        expected: u64,
+        /// The node's chain id.
+        actual: u64,
+        /// Where the expectation came from.
+        context: String,
+    },
+    /// A wallet could not be loaded. The message never contains a key or password.
+    #[error("{0}")]
+    Wallet(String),
+    /// The keystore password does not decrypt the keystore.
+    #[error(
+        "wrong password for keystore {path} (the password does not decrypt it; check --password-file)"
+    )]
+    WrongPassword {
+        /// The keystore file.
+        path: PathBuf,
+    },
+    /// The loaded key is not the account that was asked for.
+    #[error("the wallet's address is {actual}, but --from asked for {expected}")]
+    WrongSender {
+        /// The account asked for.
+        expected: Address,
+        /// The account the key controls.
+        actual: Address,
+    },
+    /// A call or transaction would revert; nothing was sent.
+    #[error("{what} would revert, so nothing was sent: {reason}")]
+    WouldRevert {
+        /// The call, e.g. `postRoot(round 2)`.
+        what: String,
+        /// The decoded reason.
+        reason: String,
+    },
+    /// A transaction was mined but reverted.
+    #[error("{what} was mined in transaction {hash} but reverted")]
+    Reverted {
+        /// The call.
+        what: String,
+        /// The transaction.
+        hash: TxHash,
+    },
+    /// No transaction of the nonce was mined in time, even after the replacements allowed.
+    #[error(
+        "{what} was not mined within the receipt timeout after {replacements} fee bump(s); sent as {}. \
+         It may still be mined: check the hashes before sending again",
+        hashes.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    NotMined {
+        /// The call.
+        what: String,
+        /// Every hash sent for this nonce, first to last.
+        hashes: Vec<TxHash>,
+        /// How many replacements were sent.
+        replacements: u32,
+    },
+    /// Another transaction took the nonce (e.g. sent from another tool with the same key).
+    #[error(
+        "nonce {nonce} of {from} was used by another transaction while {what} was waiting; check the account's history"
+    )]
+    NonceTaken {
+        /// The call.
+        what: String,
+        /// The sender.
+        from: Address,
+        /// The nonce.
+        nonce: u64,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// Anything else, already phrased for the user.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The chain layer's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
