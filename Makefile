@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup test build fmt snapshot bench clean
+.PHONY: setup test build fmt snapshot bench clean gas-bench slither
 
 setup:
 	@tools/setup.sh
@@ -21,6 +21,18 @@ build: setup
 fmt: setup
 	forge fmt
 	cargo fmt --all
+
+# Regenerate the committed gas baseline (.gas-snapshot) after an intended gas change.
+snapshot: setup
+	forge snapshot --match-path 'test/gas/*'
+
+# Whole-transaction gas on a local anvil against issue 3's targets.
+gas-bench: setup
+	@tools/gas-bench.sh
+
+# Static analysis of the contracts (creates .venv on first use).
+slither: setup
+	@tools/slither.sh
 
 clean:
 	rm -rf out cache target

@@ -40,7 +40,7 @@ contract PodiumDistributorAttackTest is DistributorFixture {
         address[] memory accounts = new address[](4);
         uint256[] memory amounts = new uint256[](4);
         for (uint256 i = 0; i < 4; ++i) {
-            accounts[i] = address(uint160(0xA11CE + i));
+            accounts[i] = vm.addr(0xA11CE + i);
             amounts[i] = 100e18;
         }
         bytes32 root = _tree(1, accounts, amounts);

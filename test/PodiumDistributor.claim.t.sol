@@ -48,7 +48,7 @@ contract PodiumDistributorClaimTest is DistributorFixture {
         address[] memory accounts = new address[](300);
         uint256[] memory amounts = new uint256[](300);
         for (uint256 i = 0; i < 300; ++i) {
-            accounts[i] = address(uint160(0x1000 + i));
+            accounts[i] = vm.addr(0x1000 + i);
             amounts[i] = 1e18;
         }
         bytes32 root = _tree(1, accounts, amounts);
@@ -59,7 +59,7 @@ contract PodiumDistributorClaimTest is DistributorFixture {
         _claim(1, 299);
         assertTrue(distributor.isClaimed(1, 299));
         assertEq(distributor.claimedWord(1, 0), 0);
-        assertEq(distributor.claimedWord(1, 1), 1 << (299 - 256));
+        assertEq(distributor.claimedWord(1, 1), 2 ** (299 - 256));
     }
 
     function test_Claim_LastSecondBeforeDeadline() public {

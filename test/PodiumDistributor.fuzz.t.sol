@@ -92,21 +92,21 @@ contract PodiumDistributorFuzzTest is DistributorFixture {
         for (uint256 r = 1; r <= ROUNDS; ++r) {
             (bytes32 root, uint256 total) = _randomRoundWith(r, n, seed, account);
             _post(r, root, total);
-            if (rounds & (1 << (r - 1)) != 0) ++count;
+            if (rounds & (2 ** (r - 1)) != 0) ++count;
         }
         vm.warp(block.timestamp + ROOT_DELAY);
         IPodiumDistributor.Claim[] memory claims = new IPodiumDistributor.Claim[](count);
         uint256 sum;
         uint256 k;
         for (uint256 r = 1; r <= ROUNDS; ++r) {
-            if (rounds & (1 << (r - 1)) == 0) continue;
+            if (rounds & (2 ** (r - 1)) == 0) continue;
             claims[k++] = _claimOf(r, 0);
             sum += trees[r].amounts[0];
         }
         distributor.claimMany(account, claims);
         assertEq(token.balanceOf(account), sum);
         for (uint256 r = 1; r <= ROUNDS; ++r) {
-            assertEq(distributor.isClaimed(r, 0), rounds & (1 << (r - 1)) != 0);
+            assertEq(distributor.isClaimed(r, 0), rounds & (2 ** (r - 1)) != 0);
         }
     }
 
@@ -201,7 +201,7 @@ contract PodiumDistributorFuzzTest is DistributorFixture {
         claimsMask = bound(claimsMask, 0, 511);
         for (uint256 r = 1; r <= ROUNDS; ++r) {
             for (uint256 i = 0; i < 3; ++i) {
-                if (claimsMask & (1 << ((r - 1) * 3 + i)) != 0) {
+                if (claimsMask & (2 ** ((r - 1) * 3 + i)) != 0) {
                     _claim(r, i);
                     owed -= trees[r].amounts[i];
                 }

@@ -28,6 +28,14 @@ tools/export-abi.sh --check
 step "forge test${FOUNDRY_PROFILE:+ (profile $FOUNDRY_PROFILE)}"
 forge test
 
+# The committed gas baseline: any change in the distributor's gas (up or down) fails until .gas-snapshot
+# is regenerated with `make snapshot`. Only test/gas: fuzz figures would vary with the profile's runs.
+step "forge snapshot --check (gas baseline)"
+forge snapshot --check --match-path 'test/gas/*'
+
+step "slither (fails on medium or high findings)"
+tools/slither.sh
+
 step "cargo fmt --check"
 cargo fmt --all --check
 
