@@ -1,7 +1,26 @@
 //! The pure domain of podium: everything that turns leaderboard scores and round rules into payouts, a
 //! Merkle tree and a distribution file, with no network access. Kept free of I/O beyond files so it
 //! compiles fast, runs anywhere and can be fuzzed.
+//!
+//! The pipeline: [`ScoreSet`] (leaderboard scores) and [`Rules`] (the round's TOML) go into
+//! [`allocate`], which returns exact integer payouts; [`Built::new`] turns those into the OpenZeppelin
+//! standard Merkle tree ([`StandardTree`]) and [`Built::write_atomic`] writes the distribution file;
+//! [`DistributionFile`] reads one back and checks it.
 
+pub mod account;
+pub mod allocation;
 pub mod amount;
+pub mod distribution;
+mod error;
+pub mod merkle;
+pub mod rules;
+pub mod scores;
 
+pub use account::{Region, parse_address};
+pub use allocation::{Allocation, allocate};
 pub use amount::{AmountError, TokenAmount};
+pub use distribution::{Built, DistributionFile, Meta};
+pub use error::{Error, Result};
+pub use merkle::{Leaf, StandardTree};
+pub use rules::Rules;
+pub use scores::ScoreSet;

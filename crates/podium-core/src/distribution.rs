@@ -1,0 +1,618 @@
+//! The distribution file: one JSON file per round with everything needed to claim and to verify.
+//!
+//! ```json
+//! {
+//!   "format": "podium-distribution-v1",
+//!   "chainId": 42161,                       // null when not given
+//!   "distributor": "0x…",                   // null when not given
+//!   "round": 1,
+//!   "root": "0x…",                          // 0x00…00 when nobody is paid
+//!   "total": "6999999999999999999998",      // base units, decimal string
+//!   "budget": "7000000000000000000000",
+//!   "decimals": 18,
+//!   "rulesDigest": "0x…",                   // keccak256 of the rules file
+//!   "inputsDigest": "0x…",                  // see ScoreSet::inputs_digest
+//!   "claims": { "0xChecksummed…": { "index": 0, "amount": "…", "proof": ["0x…"] } },
+//!   "tree": { "format": "standard-v1", … }  // OZ dump; null when nobody is paid
+//! }
+//! ```
+//!
+//! Leaf indices run 0..n-1 in ascending account address order, and `claims` lists accounts in that
+//! order. The file is written by streaming (a round of a million recipients never sits in memory as
+//! JSON) into a temporary file in the target's directory, then renamed over the target, so a reader
+//! sees the old file or the whole new one, and an error leaves nothing behind.
+
+use std::{
+    fmt,
+    fs::File,
+    io::{BufWriter, Write},
+    path::Path,
+};
+
+use alloy_primitives::{Address, B256, U256};
+use serde::{
+    Deserialize, Deserializer, Serialize, Serializer,
+    de::{MapAccess, Visitor},
+    ser::{SerializeMap, SerializeSeq, SerializeStruct},
+};
+
+use crate::{
+    Error, Result,
+    allocation::Allocation,
+    merkle::{Dump, LEAF_ENCODING, Leaf, StandardTree},
+};
+
+/// The `format` field of files this version writes.
+pub const FORMAT: &str = "podium-distribution-v1";
+
+/// Everything in the file but the tree and claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// The chain the round is paid on, when known.
+    pub chain_id: Option<u64>,
+    /// The distributor contract, when known.
+    pub distributor: Option<Address>,
+    /// The round.
+    pub round: u64,
+    /// Sum of the claims.
+    pub total: U256,
+    /// The round's budget.
+    pub budget: U256,
+    /// The token's decimals.
+    pub decimals: u8,
+    /// keccak256 of the rules file.
+    pub rules_digest: B256,
+    /// Digest of the score files.
+    pub inputs_digest: B256,
+}
+
+/// A built round: the metadata and the tree (none when nobody is paid).
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The file's metadata.
+    pub meta: Meta,
+    /// The tree, or `None` for a round that pays nobody.
+    pub tree: Option<StandardTree>,
+}
+
+impl Built {
+    /// Builds the tree of an allocation: one leaf per paid account, indexed in address order.
+    pub fn new(allocation: &Allocation, meta: Meta) -> Result<Self> {
+        let leaves: Vec<Leaf> = allocation
+            .payouts
+            .iter()
+            .enumerate()
+            .map(|(i, (&account, &amount))| Leaf {
+                round: allocation.round,
+                index: i as u64,
+                account,
+                amount,
+            })
+            .collect();
+        Self::from_leaves(leaves, meta)
+    }
+
+    /// Builds from leaves already in index order.
+    pub fn from_leaves(leaves: Vec<Leaf>, meta: Meta) -> Result<Self> {
+        let tree = if leaves.is_empty() {
+            None
+        } else {
+            Some(StandardTree::of(leaves)?)
+        };
+        Ok(Self { meta, tree })
+    }
+
+    /// The root, zero when nobody is paid (what the contract expects for an empty round).
+    pub fn root(&self) -> B256 {
+        self.tree.as_ref().map_or(B256::ZERO, StandardTree::root)
+    }
+
+    /// Number of claims.
+    pub fn len(&self) -> usize {
+        self.tree.as_ref().map_or(0, |t| t.values().len())
+    }
+
+    /// Whether nobody is paid.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the file as JSON.
+    pub fn write_json<W: Write>(&self, w: W) -> serde_json::Result<()> {
+        let mut ser = serde_json::Serializer::pretty(w);
+        self.serialize(&mut ser)
+    }
+
+    /// Writes the file atomically: a temporary file next to `path`, flushed and synced, then renamed
+    /// over `path`. On any error the temporary file is removed and `path` is untouched.
+    pub fn write_atomic(&self, path: &Path) -> Result<()> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let name = path.file_name().ok_or_else(|| {
+            Error::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
+            )
+        })?;
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let result = (|| -> std::io::Result<()> {
+            let file = File::create_new(&tmp)?;
+            let mut w = BufWriter::with_capacity(1 << 20, file);
+            self.write_json(&mut w).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")?;
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })();
+        result.map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io(path, e)
+        })
+    }
+}
+
+struct Hex<'a>(&'a [u8]);
+
+impl Serialize for Hex<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = vec![0u8; 2 + self.0.len() * 2];
+        buf[..2].copy_from_slice(b"0x");
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        for (i, b) in self.0.iter().enumerate() {
+            buf[2 + 2 * i] = DIGITS[(b >> 4) as usize];
+            buf[3 + 2 * i] = DIGITS[(b & 15) as usize];
+        }
+        // Only ASCII hex digits were written.
+        s.serialize_str(std::str::from_utf8(&buf).expect("ascii"))
+    }
+}
+
+struct ProofRef<'a>(&'a StandardTree, usize);
+
+impl Serialize for ProofRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        for node in self.0.proof_iter(self.1) {
+            seq.serialize_element(&Hex(node.as_slice()))?;
+        }
+        seq.end()
+    }
+}
+
+struct ClaimRef<'a>(&'a StandardTree, usize);
+
+impl Serialize for ClaimRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v = &self.0.values()[self.1];
+        let mut st = s.serialize_struct("Claim", 3)?;
+        st.serialize_field("index", &v.index)?;
+        st.serialize_field("amount", &v.amount.to_string())?;
+        st.serialize_field("proof", &ProofRef(self.0, self.1))?;
+        st.end()
+    }
+}
+
+struct ClaimsRef<'a>(Option<&'a StandardTree>);
+
+impl Serialize for ClaimsRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let n = self.0.map_or(0, |t| t.values().len());
+        let mut map = s.serialize_map(Some(n))?;
+        if let Some(t) = self.0 {
+            for (i, v) in t.values().iter().enumerate() {
+                map.serialize_entry(&v.account.to_checksum(None), &ClaimRef(t, i))?;
+            }
+        }
+        map.end()
+    }
+}
+
+struct NodesRef<'a>(&'a [B256]);
+
+impl Serialize for NodesRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for node in self.0 {
+            seq.serialize_element(&Hex(node.as_slice()))?;
+        }
+        seq.end()
+    }
+}
+
+struct ValuesRef<'a>(&'a StandardTree);
+
+impl Serialize for ValuesRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Entry<'a> {
+            value: [&'a str; 4],
+            tree_index: usize,
+        }
+        let t = self.0;
+        let mut seq = s.serialize_seq(Some(t.values().len()))?;
+        for (i, v) in t.values().iter().enumerate() {
+            let (round, index, account, amount) = (
+                v.round.to_string(),
+                v.index.to_string(),
+                v.account.to_checksum(None),
+                v.amount.to_string(),
+            );
+            seq.serialize_element(&Entry {
+                value: [&round, &index, &account, &amount],
+                tree_index: t.tree_index(i),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct DumpRef<'a>(&'a StandardTree);
+
+impl Serialize for DumpRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Dump", 4)?;
+        st.serialize_field("format", "standard-v1")?;
+        st.serialize_field("leafEncoding", &LEAF_ENCODING)?;
+        st.serialize_field("tree", &NodesRef(self.0.nodes()))?;
+        st.serialize_field("values", &ValuesRef(self.0))?;
+        st.end()
+    }
+}
+
+impl Serialize for Built {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let m = &self.meta;
+        let mut st = s.serialize_struct("Distribution", 12)?;
+        st.serialize_field("format", FORMAT)?;
+        st.serialize_field("chainId", &m.chain_id)?;
+        st.serialize_field("distributor", &m.distributor.map(|a| a.to_checksum(None)))?;
+        st.serialize_field("round", &m.round)?;
+        st.serialize_field("root", &self.root())?;
+        st.serialize_field("total", &m.total.to_string())?;
+        st.serialize_field("budget", &m.budget.to_string())?;
+        st.serialize_field("decimals", &m.decimals)?;
+        st.serialize_field("rulesDigest", &m.rules_digest)?;
+        st.serialize_field("inputsDigest", &m.inputs_digest)?;
+        st.serialize_field("claims", &ClaimsRef(self.tree.as_ref()))?;
+        st.serialize_field("tree", &self.tree.as_ref().map(DumpRef))?;
+        st.end()
+    }
+}
+
+/// A base-unit amount written as a decimal string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct DecimalU256(pub U256);
+
+impl<'de> Deserialize<'de> for DecimalU256 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(serde::de::Error::custom(format!(
+                "{s:?} is not a decimal amount"
+            )));
+        }
+        U256::from_str_radix(&s, 10)
+            .map(Self)
+            .map_err(|_| serde::de::Error::custom(format!("{s:?} does not fit in 256 bits")))
+    }
+}
+
+/// One account's entry in `claims`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// The leaf index.
+    pub index: u64,
+    /// The amount in base units.
+    pub amount: DecimalU256,
+    /// The Merkle proof.
+    pub proof: Vec<B256>,
+}
+
+/// `claims` in file order, keys parsed as addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Claims(pub Vec<(Address, Claim)>);
+
+impl<'de> Deserialize<'de> for Claims {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Claims;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of accounts to {index, amount, proof}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Claims, A::Error> {
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(key) = map.next_key::<String>()? {
+                    let account = crate::parse_address(&key).ok_or_else(|| {
+                        serde::de::Error::custom(crate::account::address_problem(&key))
+                    })?;
+                    out.push((account, map.next_value()?));
+                }
+                Ok(Claims(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A distribution file as read back.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DistributionFile {
+    /// Must be [`FORMAT`].
+    pub format: String,
+    /// The chain, when known.
+    pub chain_id: Option<u64>,
+    /// The distributor, when known.
+    pub distributor: Option<Address>,
+    /// The round.
+    pub round: u64,
+    /// The root.
+    pub root: B256,
+    /// Sum of the claims.
+    pub total: DecimalU256,
+    /// The round's budget.
+    pub budget: DecimalU256,
+    /// The token's decimals.
+    pub decimals: u8,
+    /// keccak256 of the rules file.
+    pub rules_digest: B256,
+    /// Digest of the score files.
+    pub inputs_digest: B256,
+    /// Per account: index, amount, proof.
+    pub claims: Claims,
+    /// The OZ dump, null when nobody is paid.
+    pub tree: Option<Dump>,
+}
+
+impl DistributionFile {
+    /// Reads and parses a distribution file (JSON errors carry line and column).
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let file: Self = serde_json::from_slice(&bytes).map_err(|e| Error::json(path, &e))?;
+        if file.format != FORMAT {
+            return Err(Error::Distribution {
+                path: path.to_owned(),
+                message: format!("format is {:?}; this podium reads {FORMAT:?}", file.format),
+            });
+        }
+        Ok(file)
+    }
+
+    /// The claim of `account`, if it is paid.
+    pub fn claim(&self, account: &Address) -> Option<&Claim> {
+        self.claims
+            .0
+            .iter()
+            .find(|(a, _)| a == account)
+            .map(|(_, c)| c)
+    }
+
+    /// The file's metadata.
+    pub fn meta(&self) -> Meta {
+        Meta {
+            chain_id: self.chain_id,
+            distributor: self.distributor,
+            round: self.round,
+            total: self.total.0,
+            budget: self.budget.0,
+            decimals: self.decimals,
+            rules_digest: self.rules_digest,
+            inputs_digest: self.inputs_digest,
+        }
+    }
+
+    /// Recomputes the tree from the claims and checks everything the file says against it. Returns
+    /// the first difference, or `None` when the file holds together.
+    pub fn check(&self) -> Result<Option<String>> {
+        let mut leaves = Vec::with_capacity(self.claims.0.len());
+        let mut sum = U256::ZERO;
+        for (i, (account, claim)) in self.claims.0.iter().enumerate() {
+            if i > 0 && self.claims.0[i - 1].0 >= *account {
+                return Ok(Some(format!(
+                    "claims are not in ascending address order at {}",
+                    account.to_checksum(None)
+                )));
+            }
+            if claim.index != i as u64 {
+                return Ok(Some(format!(
+                    "{} has index {}, expected {i} (indices follow address order)",
+                    account.to_checksum(None),
+                    claim.index
+                )));
+            }
+            if claim.amount.0.is_zero() {
+                return Ok(Some(format!(
+                    "{} has a zero amount",
+                    account.to_checksum(None)
+                )));
+            }
+            sum = match sum.checked_add(claim.amount.0) {
+                Some(s) => s,
+                None => return Ok(Some("the claims overflow 256 bits".into())),
+            };
+            leaves.push(Leaf {
+                round: self.round,
+                index: i as u64,
+                account: *account,
+                amount: claim.amount.0,
+            });
+        }
+        if sum != self.total.0 {
+            return Ok(Some(format!(
+                "total is {} but the claims add up to {sum}",
+                self.total.0
+            )));
+        }
+        if sum > self.budget.0 {
+            return Ok(Some(format!(
+                "total {sum} is above the budget {}",
+                self.budget.0
+            )));
+        }
+        let built = Built::from_leaves(leaves, self.meta())?;
+        if built.root() != self.root {
+            return Ok(Some(format!(
+                "root is {} but the claims give {}",
+                self.root,
+                built.root()
+            )));
+        }
+        let Some(tree) = &built.tree else {
+            return Ok(self
+                .tree
+                .as_ref()
+                .map(|_| "the file has a tree but no claims".to_owned()));
+        };
+        let Some(dump) = &self.tree else {
+            return Ok(Some("the file has claims but no tree".into()));
+        };
+        let ours = tree.dump();
+        if dump.format != ours.format || dump.leaf_encoding != ours.leaf_encoding {
+            return Ok(Some(format!(
+                "tree has format {:?} and leaf encoding {:?}, expected {:?} and {:?}",
+                dump.format, dump.leaf_encoding, ours.format, ours.leaf_encoding
+            )));
+        }
+        if dump.tree.len() != ours.tree.len() {
+            return Ok(Some(format!(
+                "tree has {} nodes, expected {}",
+                dump.tree.len(),
+                ours.tree.len()
+            )));
+        }
+        if let Some(i) = (0..ours.tree.len()).find(|&i| dump.tree[i] != ours.tree[i]) {
+            return Ok(Some(format!(
+                "tree.tree[{i}] is {}, expected {}",
+                dump.tree[i], ours.tree[i]
+            )));
+        }
+        if dump.values.len() != ours.values.len() {
+            return Ok(Some(format!(
+                "tree has {} values but there are {} claims",
+                dump.values.len(),
+                ours.values.len()
+            )));
+        }
+        for (i, (theirs, ours)) in dump.values.iter().zip(&ours.values).enumerate() {
+            if theirs.tree_index != ours.tree_index {
+                return Ok(Some(format!(
+                    "tree.values[{i}].treeIndex is {}, expected {}",
+                    theirs.tree_index, ours.tree_index
+                )));
+            }
+            let same = theirs.value.to_leaf().ok() == ours.value.to_leaf().ok();
+            if !same {
+                return Ok(Some(format!(
+                    "tree.values[{i}] is {:?}, expected {:?}",
+                    theirs.value, ours.value
+                )));
+            }
+        }
+        for (i, (account, claim)) in self.claims.0.iter().enumerate() {
+            if !tree.proof_iter(i).eq(claim.proof.iter().copied()) {
+                return Ok(Some(format!(
+                    "the proof of {} is wrong",
+                    account.to_checksum(None)
+                )));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Compares the file with a round rebuilt from its rules and scores; returns the first
+    /// difference.
+    pub fn compare(&self, rebuilt: &Built) -> Option<String> {
+        let m = &rebuilt.meta;
+        if self.round != m.round {
+            return Some(format!(
+                "round is {} but the rules say {}",
+                self.round, m.round
+            ));
+        }
+        if self.rules_digest != m.rules_digest {
+            return Some(format!(
+                "rulesDigest is {} but the rules file given hashes to {}",
+                self.rules_digest, m.rules_digest
+            ));
+        }
+        if self.inputs_digest != m.inputs_digest {
+            return Some(format!(
+                "inputsDigest is {} but the score files given hash to {}",
+                self.inputs_digest, m.inputs_digest
+            ));
+        }
+        if self.budget.0 != m.budget {
+            return Some(format!(
+                "budget is {} but the rules say {}",
+                self.budget.0, m.budget
+            ));
+        }
+        let ours: Vec<(Address, U256)> = rebuilt
+            .tree
+            .as_ref()
+            .map(|t| t.values().iter().map(|v| (v.account, v.amount)).collect())
+            .unwrap_or_default();
+        let mut theirs = self
+            .claims
+            .0
+            .iter()
+            .map(|(a, c)| (*a, c.amount.0))
+            .peekable();
+        let mut ours_it = ours.iter().copied().peekable();
+        let extra = |a: Address, x: U256| {
+            format!(
+                "{} is paid {x} in the file but nothing by the rules and scores",
+                a.to_checksum(None)
+            )
+        };
+        loop {
+            match (theirs.peek().copied(), ours_it.peek().copied()) {
+                (None, None) => break,
+                (Some((a, x)), Some((b, y))) if a == b => {
+                    if x != y {
+                        return Some(format!(
+                            "{} is paid {x} in the file but {y} by the rules and scores",
+                            a.to_checksum(None)
+                        ));
+                    }
+                    theirs.next();
+                    ours_it.next();
+                }
+                (Some((a, x)), None) => return Some(extra(a, x)),
+                (Some((a, x)), Some((b, _))) if a < b => return Some(extra(a, x)),
+                (_, Some((b, y))) => {
+                    return Some(format!(
+                        "{} is paid {y} by the rules and scores but is missing from the file",
+                        b.to_checksum(None)
+                    ));
+                }
+            }
+        }
+        if self.total.0 != m.total {
+            return Some(format!(
+                "total is {} but the rules and scores give {}",
+                self.total.0, m.total
+            ));
+        }
+        if self.root != rebuilt.root() {
+            return Some(format!(
+                "root is {} but the rules and scores give {}",
+                self.root,
+                rebuilt.root()
+            ));
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;
