@@ -377,10 +377,16 @@ impl DistributionFile {
     /// Reads and parses a distribution file (JSON errors carry line and column).
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let file: Self = serde_json::from_slice(&bytes).map_err(|e| Error::json(path, &e))?;
+        Self::from_slice(&bytes, path)
+    }
+
+    /// Parses a distribution file already in memory (e.g. fetched over HTTP); `origin` names it in
+    /// errors (a path, or a URL written as one), with line and column for JSON errors.
+    pub fn from_slice(bytes: &[u8], origin: &Path) -> Result<Self> {
+        let file: Self = serde_json::from_slice(bytes).map_err(|e| Error::json(origin, &e))?;
         if file.format != FORMAT {
             return Err(Error::Distribution {
-                path: path.to_owned(),
+                path: origin.to_owned(),
                 message: format!("format is {:?}; this podium reads {FORMAT:?}", file.format),
             });
         }
@@ -529,25 +535,14 @@ impl DistributionFile {
     }
 
     /// Compares the file with a round rebuilt from its rules and scores; returns the first
-    /// difference.
+    /// difference: round, budget, each account's amount, total and root, then the digests of the
+    /// rules and score files.
     pub fn compare(&self, rebuilt: &Built) -> Option<String> {
         let m = &rebuilt.meta;
         if self.round != m.round {
             return Some(format!(
                 "round is {} but the rules say {}",
                 self.round, m.round
-            ));
-        }
-        if self.rules_digest != m.rules_digest {
-            return Some(format!(
-                "rulesDigest is {} but the rules file given hashes to {}",
-                self.rules_digest, m.rules_digest
-            ));
-        }
-        if self.inputs_digest != m.inputs_digest {
-            return Some(format!(
-                "inputsDigest is {} but the score files given hash to {}",
-                self.inputs_digest, m.inputs_digest
             ));
         }
         if self.budget.0 != m.budget {
@@ -608,6 +603,19 @@ impl DistributionFile {
                 "root is {} but the rules and scores give {}",
                 self.root,
                 rebuilt.root()
+            ));
+        }
+        // The payouts match; the digests say whether they came from these very files.
+        if self.rules_digest != m.rules_digest {
+            return Some(format!(
+                "rulesDigest is {} but the rules file given hashes to {}",
+                self.rules_digest, m.rules_digest
+            ));
+        }
+        if self.inputs_digest != m.inputs_digest {
+            return Some(format!(
+                "inputsDigest is {} but the score files given hash to {}",
+                self.inputs_digest, m.inputs_digest
             ));
         }
         None

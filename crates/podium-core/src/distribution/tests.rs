@@ -136,3 +136,38 @@ fn a_failed_write_leaves_nothing_behind() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("out.json")]);
 }
+
+#[test]
+fn parses_from_memory_naming_the_origin() {
+    let b = built(3);
+    let mut bytes = Vec::new();
+    b.write_json(&mut bytes).unwrap();
+    let origin = Path::new("https://example.org/round-2.json");
+    let file = DistributionFile::from_slice(&bytes, origin).unwrap();
+    assert_eq!(file.root, b.root());
+    assert_eq!(file.check().unwrap(), None);
+
+    let broken = String::from_utf8(bytes)
+        .unwrap()
+        .replacen("\"round\": 2", "\"round\": x", 1);
+    let err = DistributionFile::from_slice(broken.as_bytes(), origin)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("https://example.org/round-2.json: line 5, column 12: expected value"),
+        "{err}"
+    );
+
+    let other = broken.replacen("\"round\": x", "\"round\": 2", 1).replacen(
+        FORMAT,
+        "podium-distribution-v9",
+        1,
+    );
+    let err = DistributionFile::from_slice(other.as_bytes(), origin)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "https://example.org/round-2.json: format is \"podium-distribution-v9\"; this podium reads \"podium-distribution-v1\""
+    );
+}
