@@ -65,6 +65,7 @@ pub struct Anvil {
 #[derive(Debug, Clone)]
 pub struct AnvilBuilder {
     chain_id: u64,
+    port: Option<u16>,
     args: Vec<String>,
 }
 
@@ -72,6 +73,7 @@ impl Default for AnvilBuilder {
     fn default() -> Self {
         Self {
             chain_id: 31_337,
+            port: None,
             args: Vec::new(),
         }
     }
@@ -81,6 +83,12 @@ impl AnvilBuilder {
     /// Sets the chain id.
     pub fn chain_id(mut self, id: u64) -> Self {
         self.chain_id = id;
+        self
+    }
+
+    /// Listens on `port` instead of a free one (to restart a stopped node where clients expect it).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
         self
     }
 
@@ -94,7 +102,7 @@ impl AnvilBuilder {
     pub fn spawn(self) -> Anvil {
         let started = Instant::now();
         for _ in 0..5 {
-            let port = free_port();
+            let port = self.port.unwrap_or_else(free_port);
             let mut child = Command::new(anvil_path())
                 .args([
                     "--port",
@@ -170,6 +178,28 @@ impl Anvil {
         let mut opts = RpcOpts::for_url(self.url());
         opts.rpc_backoff = 50;
         opts.connect().await.expect("connect to anvil")
+    }
+}
+
+impl Anvil {
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops anvil as Ctrl-C would (SIGTERM), so `--state`/`--dump-state` write the chain to disk,
+    /// and waits for it to exit (killing it after 20 s).
+    pub fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        // Drop kills it.
     }
 }
 
