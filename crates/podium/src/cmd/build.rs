@@ -1,0 +1,207 @@
+//! `podium build`: scores and rules in; payouts, Merkle tree and distribution file out.
+
+use std::path::PathBuf;
+
+use alloy_primitives::Address;
+use clap::Args;
+use eyre::{WrapErr, bail};
+use podium_core::{
+    Allocation, Built, Meta, Rules, ScoreSet,
+    allocation::{Adjustment, RegionOutcome},
+    allocate,
+};
+use serde_json::json;
+
+use super::Outcome;
+use crate::output::{addr, align_right, print_json, table, tokens};
+
+/// Build a round from leaderboard scores and the round's rules.
+#[derive(Debug, Args)]
+pub(crate) struct BuildArgs {
+    /// The round (must equal `round` in the rules file).
+    #[arg(long)]
+    round: u64,
+    /// The round's rules (TOML).
+    #[arg(long, value_name = "FILE")]
+    rules: PathBuf,
+    /// Score files: aggregated-stats JSON, CSV (address,region,score) or raw test records.
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    scores: Vec<PathBuf>,
+    /// Where to write the distribution file.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// The chain the round is paid on, recorded in the file.
+    #[arg(long, value_name = "ID")]
+    chain_id: Option<u64>,
+    /// The distributor contract, recorded in the file.
+    #[arg(long, value_name = "ADDR", value_parser = parse_addr)]
+    distributor: Option<Address>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
+    /// Print JSON for scripts instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn parse_addr(s: &str) -> Result<Address, String> {
+    podium_core::parse_address(s).ok_or_else(|| format!("{s:?} is not an address (0x and 40 hex digits)"))
+}
+
+impl BuildArgs {
+    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+        let rules = Rules::from_file(&self.rules).wrap_err("reading the rules")?;
+        if rules.round != self.round {
+            bail!(
+                "{}: field `round` is {} but --round is {}: use the rules written for this round",
+                self.rules.display(),
+                rules.round,
+                self.round
+            );
+        }
+        let scores = ScoreSet::from_files(&self.scores).wrap_err("reading the scores")?;
+        if self.out.exists() && !self.force {
+            bail!("{} exists: pass --force to replace it", self.out.display());
+        }
+        let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
+        let meta = Meta {
+            chain_id: self.chain_id,
+            distributor: self.distributor,
+            round: rules.round,
+            total: allocation.total,
+            budget: rules.budget,
+            decimals: rules.decimals,
+            rules_digest: rules.digest,
+            inputs_digest: scores.inputs_digest(),
+        };
+        let built = Built::new(&allocation, meta).wrap_err("building the Merkle tree")?;
+        built
+            .write_atomic(&self.out)
+            .wrap_err_with(|| format!("writing the distribution file {}", self.out.display()))?;
+        if self.json {
+            print_json(&self.report_json(&rules, &allocation, &built))?;
+        } else {
+            self.report(&rules, &allocation, &built);
+        }
+        Ok(Outcome::Success)
+    }
+
+    fn report(&self, rules: &Rules, a: &Allocation, built: &Built) {
+        let d = rules.decimals;
+        for region in &a.regions {
+            println!("{}", region_heading(region, d));
+            if region.rows.is_empty() {
+                println!("  no scores for this region: the whole pool stays unallocated\n");
+                continue;
+            }
+            let mut t = table(&["orchestrator", "score", "explorer (×10)", "status", "payout"]);
+            for row in &region.rows {
+                t.add_row(vec![
+                    addr(&row.account),
+                    format!("{:.4}", row.score),
+                    format!("{:.2}", row.score * 10.0),
+                    row.status.to_string(),
+                    tokens(row.payout, d),
+                ]);
+            }
+            align_right(&mut t, &[1, 2, 4]);
+            println!("{t}\n");
+        }
+        for (account, adj) in &a.adjustments {
+            match adj {
+                Adjustment::Capped { before } => println!(
+                    "{} earned {} in all regions, capped at {}",
+                    addr(account),
+                    tokens(*before, d),
+                    tokens(rules.cap.unwrap_or_default(), d)
+                ),
+                Adjustment::BelowMinimum { amount } => println!(
+                    "{} earned {}, below the minimum payout {}: not paid",
+                    addr(account),
+                    tokens(*amount, d),
+                    tokens(rules.min_payout.unwrap_or_default(), d)
+                ),
+            }
+        }
+        let mut t = table(&["round", "budget", "paid", "unallocated", "recipients", "root"]);
+        t.add_row(vec![
+            a.round.to_string(),
+            tokens(a.budget, d),
+            tokens(a.total, d),
+            tokens(a.unallocated, d),
+            a.payouts.len().to_string(),
+            built.root().to_string(),
+        ]);
+        align_right(&mut t, &[1, 2, 3, 4]);
+        println!("{t}");
+        if built.is_empty() {
+            println!(
+                "nobody is eligible in round {}: the file has total 0 and root 0x00…00; posting it \
+                 closes the round and the whole budget returns to the funder",
+                a.round
+            );
+        }
+        println!("wrote {}", self.out.display());
+    }
+
+    fn report_json(&self, rules: &Rules, a: &Allocation, built: &Built) -> serde_json::Value {
+        let regions: Vec<_> = a
+            .regions
+            .iter()
+            .map(|r| {
+                json!({
+                    "region": r.region.as_str(),
+                    "pool": r.pool.map(|p| p.to_string()),
+                    "split": r.split.as_ref().map(|s| s.to_string()),
+                    "threshold": rules.pools.get(&r.region).map(|p| p.threshold),
+                    "eligible": r.eligible(),
+                    "allocated": r.allocated.to_string(),
+                    "orchestrators": r.rows.iter().map(|row| json!({
+                        "account": addr(&row.account),
+                        "score": row.score,
+                        "eligible": row.status.is_eligible(),
+                        "status": row.status.to_string(),
+                        "payout": row.payout.to_string(),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let adjustments: Vec<_> = a
+            .adjustments
+            .iter()
+            .map(|(account, adj)| match adj {
+                Adjustment::Capped { before } => {
+                    json!({"account": addr(account), "capped": true, "before": before.to_string()})
+                }
+                Adjustment::BelowMinimum { amount } => {
+                    json!({"account": addr(account), "belowMinimum": true, "amount": amount.to_string()})
+                }
+            })
+            .collect();
+        json!({
+            "round": a.round,
+            "root": built.root(),
+            "budget": a.budget.to_string(),
+            "total": a.total.to_string(),
+            "unallocated": a.unallocated.to_string(),
+            "decimals": rules.decimals,
+            "recipients": a.payouts.len(),
+            "regions": regions,
+            "adjustments": adjustments,
+            "out": self.out,
+        })
+    }
+}
+
+fn region_heading(r: &RegionOutcome, decimals: u8) -> String {
+    match (&r.pool, &r.split) {
+        (Some(pool), Some(split)) => format!(
+            "{}: pool {}, split {split}, {} eligible, {} paid",
+            r.region,
+            tokens(*pool, decimals),
+            r.eligible(),
+            tokens(r.allocated, decimals)
+        ),
+        _ => format!("{}: no pool in the rules, nobody is paid here", r.region),
+    }
+}

@@ -1,0 +1,54 @@
+//! The subcommands. Each lives in its own module as a clap `XArgs` struct with `run(self)`.
+//!
+//! Adding a subcommand is one line in the `commands!` list below plus its module: the macro declares
+//! the module, the enum variant and the dispatch. A command that needs async (the chain commands)
+//! starts its own runtime inside `run`.
+
+use std::process::ExitCode;
+
+/// How a command that ran to the end turned out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the command's question has the answer no (a difference, no claim).
+    No,
+}
+
+impl Outcome {
+    pub(crate) fn exit_code(self) -> ExitCode {
+        match self {
+            Self::Success => ExitCode::SUCCESS,
+            Self::No => ExitCode::from(1),
+        }
+    }
+}
+
+macro_rules! commands {
+    ($($(#[$doc:meta])* $variant:ident($module:ident::$args:ident),)*) => {
+        $(pub(crate) mod $module;)*
+
+        /// podium's subcommands.
+        #[derive(Debug, clap::Subcommand)]
+        pub(crate) enum Command {
+            $($(#[$doc])* $variant($module::$args),)*
+        }
+
+        impl Command {
+            pub(crate) fn run(self) -> eyre::Result<Outcome> {
+                match self {
+                    $(Self::$variant(args) => args.run(),)*
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    /// Build a round: payouts, Merkle tree and distribution file from scores and rules.
+    Build(build::BuildArgs),
+    /// Check a distribution file (and, given the rules and scores, recompute its payouts).
+    Verify(verify::VerifyArgs),
+    /// Print one account's amount and Merkle proof from a distribution file.
+    Proof(proof::ProofArgs),
+}

@@ -1,0 +1,40 @@
+//! `podium`: the committee's command line. Builds a round's payouts, Merkle tree and distribution
+//! file from leaderboard scores and round rules, verifies a distribution file, prints proofs.
+//!
+//! Exit codes (documented in `podium --help` and the README):
+//!
+//! - `0`: success (`verify`: the file matches);
+//! - `1`: the answer is no (`verify`: the file differs, and the first difference is printed;
+//!   `proof`: the account has no claim in the round);
+//! - `2`: an error: bad input, a file that cannot be read or written, or a usage error.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod cmd;
+mod output;
+
+/// Weekly on-chain performance rewards: build, verify and publish Merkle reward rounds.
+#[derive(Debug, Parser)]
+#[command(
+    name = "podium",
+    version,
+    after_help = "Exit codes: 0 success (verify: match), 1 the answer is no (verify: a difference; \
+                  proof: no claim), 2 error (bad input, I/O, usage)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: cmd::Command,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.run() {
+        Ok(outcome) => outcome.exit_code(),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
