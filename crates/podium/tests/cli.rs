@@ -543,3 +543,37 @@ fn usage_errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("/nonexistent/x.json"));
 }
+
+/// test/fixtures/distribution.json (claimed on-chain by test/DistributionFixture.t.sol) must be what
+/// the documented command writes today:
+/// `cargo run -p podium -- build --round 1 --rules crates/podium/tests/fixtures/rules.toml --scores
+/// crates/podium/tests/fixtures/scores-fra.json crates/podium/tests/fixtures/scores-mdw.csv
+/// crates/podium/tests/fixtures/raw-sin.csv --chain-id 31337 --out test/fixtures/distribution.json --force`
+#[test]
+fn the_committed_forge_fixture_is_current() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("distribution.json");
+    let mut cmd = podium();
+    cmd.current_dir(&root).args([
+        "build",
+        "--round",
+        "1",
+        "--rules",
+        "crates/podium/tests/fixtures/rules.toml",
+    ]);
+    cmd.args(["--scores", "crates/podium/tests/fixtures/scores-fra.json"]);
+    cmd.args([
+        "crates/podium/tests/fixtures/scores-mdw.csv",
+        "crates/podium/tests/fixtures/raw-sin.csv",
+    ]);
+    cmd.args(["--chain-id", "31337", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let committed = std::fs::read_to_string(root.join("test/fixtures/distribution.json")).unwrap();
+    assert!(
+        std::fs::read_to_string(&out).unwrap() == committed,
+        "test/fixtures/distribution.json is stale: regenerate it with the command in the README"
+    );
+}
