@@ -7,12 +7,17 @@
 //! - [`wallet`]: the wallet option group: a geth JSON keystore and a password file (the files
 //!   go-livepeer uses), or a private key read from an environment variable. Never from argv.
 //! - [`send`]: simulate, send, print the hash, wait for confirmations, replace with raised fees.
+//! - [`distributor`]: reading a distributor's state, rounds and claims in one overview.
 //! - [`revert`]: contract errors decoded into sentences.
 //! - [`safe`]: Safe Transaction Builder batch files.
+//! - [`program`]: the program configuration (`program.toml`), the deployment record, and the
+//!   option group that names a deployed distributor.
 //! - `anvil` (feature `test-utils`): a real anvil on a free port for integration tests.
 
 pub mod bindings;
+pub mod distributor;
 mod error;
+pub mod program;
 pub mod retry;
 pub mod revert;
 pub mod rpc;
@@ -26,6 +31,17 @@ pub mod anvil;
 
 pub use alloy;
 pub use error::{Error, Result};
+pub use program::{Deployment, DistributorOpts, ProgramConfig};
 pub use rpc::{Chain, RpcOpts};
 pub use send::{SendOpts, Sender, Sent};
 pub use wallet::{Wallet, WalletOpts};
+
+/// Runs a future on a fresh single-threaded runtime: the CLIs are synchronous at the top and start a
+/// runtime only for commands that talk to a chain.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(future)
+}

@@ -128,6 +128,30 @@ pub struct Sent {
     pub receipt: TransactionReceipt,
 }
 
+/// Runs `call` with `eth_call` as `from` (a wallet, or a Safe that will execute a batch); a revert
+/// becomes [`Error::WouldRevert`] with the reason in words.
+pub async fn simulate_from(
+    chain: &Chain,
+    from: Address,
+    call: &Call,
+    units: &Units,
+) -> Result<Bytes> {
+    match chain.provider.call(call.request(from)).await {
+        Ok(out) => Ok(out),
+        Err(err) => Err(match revert_of(&err) {
+            Some(Ok(data)) => Error::WouldRevert {
+                what: call.what.clone(),
+                reason: describe(&data, units),
+            },
+            Some(Err(message)) => Error::WouldRevert {
+                what: call.what.clone(),
+                reason: message,
+            },
+            None => chain.rpc_err("eth_call", err),
+        }),
+    }
+}
+
 /// Sends calls from one wallet to one chain; `notify` hears progress (hashes as they are sent).
 pub struct Sender<'a> {
     chain: &'a Chain,
@@ -191,21 +215,7 @@ impl<'a> Sender<'a> {
     /// Runs the call with `eth_call` from the wallet's account; a revert becomes
     /// [`Error::WouldRevert`] with the reason in words.
     pub async fn simulate(&self, call: &Call) -> Result<Bytes> {
-        let tx = call.request(self.from());
-        match self.chain.provider.call(tx).await {
-            Ok(out) => Ok(out),
-            Err(err) => Err(match revert_of(&err) {
-                Some(Ok(data)) => Error::WouldRevert {
-                    what: call.what.clone(),
-                    reason: describe(&data, &self.units),
-                },
-                Some(Err(message)) => Error::WouldRevert {
-                    what: call.what.clone(),
-                    reason: message,
-                },
-                None => self.chain.rpc_err("eth_call", err),
-            }),
-        }
+        simulate_from(self.chain, self.from(), call, &self.units).await
     }
 
     /// Simulates, then sends and waits; see the module documentation.

@@ -1,0 +1,358 @@
+//! Reading a distributor: its configuration, every round's state, the money, and how much each
+//! round has paid out (from `Claimed` events). One place for what `podium status`, `podium post`
+//! and the claimer need to know.
+
+use std::collections::BTreeMap;
+
+use alloy::{
+    primitives::{Address, U256},
+    providers::Provider,
+    rpc::types::Filter,
+    sol_types::SolEvent,
+};
+
+use crate::{
+    Chain, Error, Result,
+    bindings::{
+        IERC20,
+        IPodiumDistributor::RoundState,
+        PodiumDistributor::{self, Claimed},
+    },
+    revert::Units,
+};
+
+/// The token a distributor pays.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    /// Its address.
+    pub address: Address,
+    /// `symbol()`, or `tokens` when it has none.
+    pub symbol: String,
+    /// `decimals()`.
+    pub decimals: u8,
+}
+
+impl TokenInfo {
+    /// The units for messages.
+    pub fn units(&self) -> Units {
+        Units {
+            decimals: self.decimals,
+            symbol: self.symbol.clone(),
+        }
+    }
+}
+
+/// Reads a token's symbol and decimals; fails clearly when `token` is not an ERC20 on this chain.
+pub async fn token_info(chain: &Chain, token: Address) -> Result<TokenInfo> {
+    let code = chain
+        .provider
+        .get_code_at(token)
+        .await
+        .map_err(|e| chain.rpc_err("eth_getCode", e))?;
+    if code.is_empty() {
+        return Err(Error::Other(format!(
+            "there is no contract at token address {token} on chain {}",
+            chain.chain_id
+        )));
+    }
+    let erc20 = IERC20::new(token, &chain.provider);
+    let decimals = erc20.decimals().call().await.map_err(|_| {
+        Error::Other(format!(
+            "{token} on chain {} does not answer decimals(): is it an ERC20?",
+            chain.chain_id
+        ))
+    })?;
+    let symbol = erc20
+        .symbol()
+        .call()
+        .await
+        .unwrap_or_else(|_| "tokens".into());
+    Ok(TokenInfo {
+        address: token,
+        symbol,
+        decimals,
+    })
+}
+
+/// The distributor's timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeline {
+    /// Start of round 1.
+    pub start: u64,
+    /// Seconds per round.
+    pub round_duration: u64,
+    /// Rounds.
+    pub round_count: u64,
+    /// End of the last round.
+    pub program_end: u64,
+    /// Claims (and posting) close here.
+    pub claim_deadline: u64,
+    /// Seconds between posting and claimability.
+    pub root_delay: u64,
+    /// Seconds claims stay open after the program.
+    pub claim_window: u64,
+}
+
+/// Everything about a distributor at one moment.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The distributor.
+    pub address: Address,
+    /// Its token.
+    pub token: TokenInfo,
+    /// Who receives leftovers.
+    pub funder: Address,
+    /// Who posts roots.
+    pub committee: Address,
+    /// The proposed next committee (zero if none).
+    pub pending_committee: Address,
+    /// The timeline.
+    pub timeline: Timeline,
+    /// The per-round budget.
+    pub round_budget: U256,
+    /// Per round (index 0 = round 1): the contract's view.
+    pub rounds: Vec<RoundState>,
+    /// Per round: paid so far (from `Claimed` events).
+    pub claimed: BTreeMap<u64, U256>,
+    /// The distributor's token balance.
+    pub balance: U256,
+    /// Funding received through fund().
+    pub total_funded: U256,
+    /// Totals of posted, non-revoked roots.
+    pub total_allocated: U256,
+    /// Funding swept back without ever being allocated.
+    pub unallocated_swept: U256,
+    /// Funding neither allocated nor swept.
+    pub unallocated: U256,
+    /// Balance beyond the unallocated funding.
+    pub outstanding: U256,
+    /// What sweep() would send now.
+    pub sweepable: U256,
+    /// The chain's time when read.
+    pub now: u64,
+}
+
+impl Overview {
+    /// Allocated but not yet claimed: what claimants can still take.
+    pub fn owed(&self) -> U256 {
+        let claimed: U256 = self.claimed.values().copied().sum();
+        self.total_allocated.saturating_sub(claimed)
+    }
+}
+
+fn u64_of(v: U256) -> u64 {
+    u64::try_from(v).unwrap_or(u64::MAX)
+}
+
+/// Fails unless a contract is deployed at `address`.
+pub async fn expect_code(chain: &Chain, address: Address) -> Result<()> {
+    let code = chain
+        .provider
+        .get_code_at(address)
+        .await
+        .map_err(|e| chain.rpc_err("eth_getCode", e))?;
+    if code.is_empty() {
+        Err(Error::Other(format!(
+            "there is no contract at {address} on chain {} (wrong address or chain?)",
+            chain.chain_id
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// Reads the timeline.
+pub async fn timeline(chain: &Chain, address: Address) -> Result<Timeline> {
+    let d = PodiumDistributor::new(address, &chain.provider);
+    let t = d
+        .timeline()
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "timeline()", e))?;
+    Ok(Timeline {
+        start: u64_of(t.start),
+        round_duration: u64_of(t.roundDuration),
+        round_count: u64_of(t.roundCount),
+        program_end: u64_of(t.programEnd),
+        claim_deadline: u64_of(t.claimDeadline),
+        root_delay: u64_of(t.rootDelay),
+        claim_window: u64_of(t.claimWindow),
+    })
+}
+
+fn call_err(chain: &Chain, what: &str, err: alloy::contract::Error) -> Error {
+    match err {
+        alloy::contract::Error::TransportError(e) => chain.rpc_err(what, e),
+        other => Error::Other(format!(
+            "{what} on {}: {other} (is this a podium distributor?)",
+            chain.url
+        )),
+    }
+}
+
+/// Reads everything; `from_block` bounds the `Claimed` log scan (the deployment block when known).
+pub async fn overview(chain: &Chain, address: Address, from_block: u64) -> Result<Overview> {
+    expect_code(chain, address).await?;
+    let d = PodiumDistributor::new(address, &chain.provider);
+    let timeline = timeline(chain, address).await?;
+    let token_address = d
+        .TOKEN()
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "TOKEN()", e))?;
+    let token = token_info(chain, token_address).await?;
+    let mut rounds = Vec::with_capacity(timeline.round_count as usize);
+    for r in 1..=timeline.round_count {
+        rounds.push(
+            d.roundState(U256::from(r))
+                .call()
+                .await
+                .map_err(|e| call_err(chain, "roundState()", e))?,
+        );
+    }
+    let balance = IERC20::new(token_address, &chain.provider)
+        .balanceOf(address)
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "balanceOf()", e))?;
+    let claimed = claimed_by_round(chain, address, from_block).await?;
+    Ok(Overview {
+        address,
+        funder: d
+            .FUNDER()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "FUNDER()", e))?,
+        committee: d
+            .committee()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "committee()", e))?,
+        pending_committee: d
+            .pendingCommittee()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "pendingCommittee()", e))?,
+        round_budget: d
+            .ROUND_BUDGET()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "ROUND_BUDGET()", e))?,
+        total_funded: d
+            .totalFunded()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "totalFunded()", e))?,
+        total_allocated: d
+            .totalAllocated()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "totalAllocated()", e))?,
+        unallocated_swept: d
+            .unallocatedSwept()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "unallocatedSwept()", e))?,
+        unallocated: d
+            .unallocated()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "unallocated()", e))?,
+        outstanding: d
+            .outstanding()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "outstanding()", e))?,
+        sweepable: d
+            .sweepable()
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "sweepable()", e))?,
+        now: chain.now().await?,
+        token,
+        timeline,
+        rounds,
+        claimed,
+        balance,
+    })
+}
+
+/// Blocks per `eth_getLogs` request: public endpoints refuse wide ranges.
+const LOG_CHUNK: u64 = 50_000;
+
+/// Sums `Claimed` amounts per round from `from_block` to the latest block.
+pub async fn claimed_by_round(
+    chain: &Chain,
+    address: Address,
+    from_block: u64,
+) -> Result<BTreeMap<u64, U256>> {
+    let latest = chain
+        .provider
+        .get_block_number()
+        .await
+        .map_err(|e| chain.rpc_err("eth_blockNumber", e))?;
+    let mut sums = BTreeMap::new();
+    let mut start = from_block;
+    while start <= latest {
+        let end = (start + LOG_CHUNK - 1).min(latest);
+        let filter = Filter::new()
+            .address(address)
+            .event_signature(Claimed::SIGNATURE_HASH)
+            .from_block(start)
+            .to_block(end);
+        let logs = chain
+            .provider
+            .get_logs(&filter)
+            .await
+            .map_err(|e| chain.rpc_err("eth_getLogs", e))?;
+        for log in logs {
+            let event = Claimed::decode_log(&log.inner).map_err(|e| {
+                Error::Other(format!("undecodable Claimed event from {address}: {e}"))
+            })?;
+            *sums.entry(u64_of(event.data.round)).or_insert(U256::ZERO) += event.data.amount;
+        }
+        start = end + 1;
+    }
+    Ok(sums)
+}
+
+/// A round's status as the contract reports it (`IPodiumDistributor.RoundStatus`; the JSON ABI
+/// carries enums as `uint8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Not ended yet.
+    Open,
+    /// Ended, nothing posted (or the last root was revoked).
+    Ended,
+    /// A root is posted and not yet claimable.
+    Pending,
+    /// Claimable.
+    Valid,
+    /// The claim deadline passed and no root was ever posted.
+    Closed,
+}
+
+impl Status {
+    /// The status of `state`, or `None` for a value this version does not know.
+    pub fn of(state: &RoundState) -> Option<Self> {
+        Some(match state.status {
+            0 => Self::Open,
+            1 => Self::Ended,
+            2 => Self::Pending,
+            3 => Self::Valid,
+            4 => Self::Closed,
+            _ => return None,
+        })
+    }
+
+    /// A lowercase name for scripts.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Ended => "ended",
+            Self::Pending => "pending",
+            Self::Valid => "valid",
+            Self::Closed => "closed",
+        }
+    }
+}
