@@ -1,0 +1,201 @@
+//! Reading what planning needs from the distributor: the timeline, each round's state, and the
+//! claimed bits of the account's leaves (one `claimedWord` call per round and bitmap word).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use podium_chain::{
+    Chain,
+    alloy::{
+        eips::BlockId,
+        primitives::{Address, B256, TxHash, U256},
+        providers::Provider,
+        rpc::types::Filter,
+        sol_types::SolEvent,
+    },
+    bindings::{IERC20, PodiumDistributor},
+    revert::Units,
+};
+
+use crate::{
+    exit::{Error, Result},
+    plan::{ChainRound, ChainStatus, ChainView},
+};
+
+fn u64_of(v: U256) -> u64 {
+    u64::try_from(v).unwrap_or(u64::MAX)
+}
+
+fn call_err(chain: &Chain, what: &str, err: podium_chain::alloy::contract::Error) -> Error {
+    match err {
+        podium_chain::alloy::contract::Error::TransportError(e) => {
+            Error::from_chain(chain.rpc_err(what, e))
+        }
+        other => Error::Usage(format!(
+            "{what} failed on {}: {other} (is the distributor address right for this chain?)",
+            chain.url
+        )),
+    }
+}
+
+/// Fails unless a contract is deployed at `address`.
+pub async fn expect_contract(chain: &Chain, address: Address, what: &str) -> Result<()> {
+    let code = chain
+        .provider
+        .get_code_at(address)
+        .await
+        .map_err(|e| Error::from_chain(chain.rpc_err("eth_getCode", e)))?;
+    if code.is_empty() {
+        return Err(Error::Usage(format!(
+            "there is no contract at {what} {address} on chain {}",
+            chain.chain_id
+        )));
+    }
+    Ok(())
+}
+
+/// Reads the view of `rounds` and of the claimed bits of `leaves` at `block`.
+pub async fn read_view(
+    chain: &Chain,
+    distributor: Address,
+    rounds: &BTreeSet<u64>,
+    leaves: &BTreeSet<(u64, u64)>,
+    block: BlockId,
+) -> Result<ChainView> {
+    let d = PodiumDistributor::new(distributor, &chain.provider);
+    let t = d
+        .timeline()
+        .block(block)
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "timeline()", e))?;
+    let round_count = u64_of(t.roundCount);
+    let mut view = ChainView {
+        now: 0,
+        claim_deadline: u64_of(t.claimDeadline),
+        round_count,
+        rounds: BTreeMap::new(),
+        claimed: BTreeSet::new(),
+    };
+    for &round in rounds {
+        if round == 0 || round > round_count {
+            continue;
+        }
+        let s = d
+            .roundState(U256::from(round))
+            .block(block)
+            .call()
+            .await
+            .map_err(|e| call_err(chain, "roundState()", e))?;
+        let status = match s.status as u8 {
+            0 => ChainStatus::Open,
+            1 => ChainStatus::Ended,
+            2 => ChainStatus::Pending,
+            3 => ChainStatus::Valid,
+            _ => ChainStatus::Closed,
+        };
+        view.rounds.insert(
+            round,
+            ChainRound {
+                root: s.root,
+                status,
+                valid_at: u64_of(s.validAt),
+                ends_at: u64_of(s.endsAt),
+                revocations: u64_of(s.revocations),
+                uri: s.uri,
+            },
+        );
+    }
+    let mut words: BTreeMap<(u64, u64), U256> = BTreeMap::new();
+    for &(round, index) in leaves {
+        if round == 0 || round > round_count {
+            continue;
+        }
+        let key = (round, index / 256);
+        let word = match words.get(&key) {
+            Some(w) => *w,
+            None => {
+                let w = d
+                    .claimedWord(U256::from(round), U256::from(key.1))
+                    .block(block)
+                    .call()
+                    .await
+                    .map_err(|e| call_err(chain, "claimedWord()", e))?;
+                words.insert(key, w);
+                w
+            }
+        };
+        if word.bit((index % 256) as usize) {
+            view.claimed.insert((round, index));
+        }
+    }
+    let header = chain
+        .provider
+        .get_block(block)
+        .await
+        .map_err(|e| Error::from_chain(chain.rpc_err("eth_getBlockByNumber", e)))?
+        .ok_or_else(|| Error::Rpc(format!("{} returned no block for {block}", chain.url)))?;
+    view.now = header.header.timestamp;
+    Ok(view)
+}
+
+/// The distributor's token and how to show its amounts (symbol and decimals; "tokens" and 18 when
+/// the token does not say).
+pub async fn token_units(chain: &Chain, distributor: Address) -> Result<(Address, Units)> {
+    let d = PodiumDistributor::new(distributor, &chain.provider);
+    let token = d
+        .TOKEN()
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "TOKEN()", e))?;
+    let erc20 = IERC20::new(token, &chain.provider);
+    let decimals = erc20.decimals().call().await.unwrap_or(18);
+    let symbol = erc20
+        .symbol()
+        .call()
+        .await
+        .unwrap_or_else(|_| "tokens".into());
+    Ok((token, Units { decimals, symbol }))
+}
+
+/// A `Claimed` event: which transaction claimed a leaf, and who sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedBy {
+    /// The transaction.
+    pub tx: TxHash,
+    /// Its sender.
+    pub from: Address,
+}
+
+/// Who claimed `account`'s leaf of `round` from `from_block` on, from the `Claimed` events (the
+/// round and account are indexed, so the query is narrow).
+pub async fn who_claimed(
+    chain: &Chain,
+    distributor: Address,
+    round: u64,
+    account: Address,
+    from_block: u64,
+) -> Result<Option<ClaimedBy>> {
+    let filter = Filter::new()
+        .address(distributor)
+        .event_signature(PodiumDistributor::Claimed::SIGNATURE_HASH)
+        .topic1(B256::from(U256::from(round)))
+        .topic2(account.into_word())
+        .from_block(from_block);
+    let logs = chain
+        .provider
+        .get_logs(&filter)
+        .await
+        .map_err(|e| Error::from_chain(chain.rpc_err("eth_getLogs", e)))?;
+    let Some(tx) = logs.last().and_then(|l| l.transaction_hash) else {
+        return Ok(None);
+    };
+    let sent = chain
+        .provider
+        .get_transaction_by_hash(tx)
+        .await
+        .map_err(|e| Error::from_chain(chain.rpc_err("eth_getTransactionByHash", e)))?;
+    Ok(sent.map(|t| ClaimedBy {
+        tx,
+        from: t.inner.signer(),
+    }))
+}
