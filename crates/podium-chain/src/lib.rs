@@ -38,10 +38,10 @@ pub use wallet::{Wallet, WalletOpts};
 
 /// Runs a future on a fresh single-threaded runtime: the CLIs are synchronous at the top and start a
 /// runtime only for commands that talk to a chain.
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+pub fn block_on<F: std::future::IntoFuture>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime")
-        .block_on(future)
+        .block_on(future.into_future())
 }

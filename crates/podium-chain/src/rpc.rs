@@ -22,7 +22,13 @@ pub type ChainProvider = RootProvider;
 #[command(next_help_heading = "RPC options")]
 pub struct RpcOpts {
     /// The node's JSON-RPC endpoint (http or https).
-    #[arg(long = "rpc-url", short = 'r', env = "ETH_RPC_URL", value_name = "URL")]
+    #[arg(
+        long = "rpc-url",
+        short = 'r',
+        env = "ETH_RPC_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub rpc_url: Option<String>,
 
     /// The chain id the node must be on; checked before anything is read or sent.

@@ -51,4 +51,16 @@ commands! {
     Verify(verify::VerifyArgs),
     /// Print one account's amount and Merkle proof from a distribution file.
     Proof(proof::ProofArgs),
+    /// Deploy a distributor from a program file (TOML) and record the deployment next to it.
+    Deploy(deploy::DeployArgs),
+    /// Fund the distributor (approve + fund), from a wallet or as a Safe batch.
+    Fund(fund::FundArgs),
+    /// Post a round's Merkle root: from a wallet, as a Safe batch, or as raw calldata.
+    Post(post::PostArgs),
+    /// Show every round's state, the money, what sweep would send, and the deadlines.
+    Status(status::StatusArgs),
+    /// Revoke a round's root while it is still pending.
+    Revoke(revoke::RevokeArgs),
+    /// Send the funder what can be swept now.
+    Sweep(sweep::SweepArgs),
 }

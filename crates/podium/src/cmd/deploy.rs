@@ -1,0 +1,135 @@
+//! `podium deploy`: deploys the distributor described by a program file and writes the deployment
+//! record next to it.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use eyre::{WrapErr, bail};
+use podium_chain::{
+    RpcOpts, SendOpts, Sender, WalletOpts,
+    alloy::{primitives::U256, sol_types::SolConstructor},
+    bindings::PodiumDistributor,
+    distributor::token_info,
+    program::{DEPLOYMENT_FORMAT, Deployment, ProgramConfig},
+    send::Call,
+    time::{duration, utc},
+};
+
+use super::Outcome;
+use crate::output::{addr, print_json, tokens};
+
+/// Deploy a distributor from a program file and record it next to the file.
+#[derive(Debug, Args)]
+#[command(after_help = "The record (PROGRAM.deployment.json) pins the chain and the address for the other \
+                        chain commands: pass it to them with --deployment.")]
+pub(crate) struct DeployArgs {
+    /// The program file (TOML): chain_id, token, funder, committee, start, round_duration,
+    /// round_count, round_budget, root_delay, claim_window.
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+
+    /// Deploy even if a deployment record already exists next to the program file (it is replaced).
+    #[arg(long)]
+    force: bool,
+
+    /// Print the deployment record as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+
+    #[command(flatten)]
+    rpc: RpcOpts,
+
+    #[command(flatten)]
+    wallet: WalletOpts,
+
+    #[command(flatten)]
+    send: SendOpts,
+}
+
+impl DeployArgs {
+    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async())
+    }
+
+    async fn run_async(self) -> eyre::Result<Outcome> {
+        let config = ProgramConfig::read(&self.config)?;
+        let record_path = Deployment::path_for(&self.config);
+        if record_path.exists() && !self.force {
+            bail!(
+                "{} already exists: this program was deployed before. Pass --force to deploy another \
+                 distributor and replace the record",
+                record_path.display()
+            );
+        }
+        let chain = self.rpc.connect().await?;
+        chain.expect_chain_id(config.chain_id, &format!("chain_id in {}", self.config.display()))?;
+        let token = token_info(&chain, config.token).await?;
+        let budget = config.budget_units(token.decimals)?;
+        let wallet = self.wallet.load().await?;
+
+        let args = PodiumDistributor::constructorCall {
+            token: config.token,
+            funder: config.funder,
+            initialCommittee: config.committee,
+            programStart: U256::from(config.start),
+            roundDuration: U256::from(config.round_duration),
+            roundCount: U256::from(config.round_count),
+            roundBudget: budget,
+            rootDelay: U256::from(config.root_delay),
+            claimWindow: U256::from(config.claim_window),
+        };
+        let init_code = [PodiumDistributor::BYTECODE.to_vec(), args.abi_encode()].concat();
+        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}")).with_units(token.units());
+        let sent = sender
+            .send(&Call::deploy(init_code, "deploy PodiumDistributor"))
+            .await
+            .wrap_err("deploying the distributor")?;
+        let Some(address) = sent.receipt.contract_address else {
+            bail!("transaction {} was mined but created no contract", sent.hash);
+        };
+        let record = Deployment {
+            format: DEPLOYMENT_FORMAT.into(),
+            chain_id: chain.chain_id,
+            distributor: address,
+            block: sent.receipt.block_number.unwrap_or_default(),
+            transaction: sent.hash,
+            deployer: wallet.address(),
+            token: config.token,
+            decimals: token.decimals,
+            funder: config.funder,
+            committee: config.committee,
+            start: config.start,
+            round_duration: config.round_duration,
+            round_count: config.round_count,
+            round_budget: budget.to_string(),
+            root_delay: config.root_delay,
+            claim_window: config.claim_window,
+        };
+        record.write_atomic(&record_path)?;
+
+        if self.json {
+            let mut v = serde_json::to_value(&record)?;
+            v["recordPath"] = record_path.display().to_string().into();
+            print_json(&v)?;
+        } else {
+            let end = config.start + config.round_duration * config.round_count;
+            println!("deployed PodiumDistributor at {} on chain {}", addr(&address), chain.chain_id);
+            println!("  transaction    {} (block {})", sent.hash, record.block);
+            println!("  token          {} ({})", addr(&config.token), token.symbol);
+            println!("  funder         {}", addr(&config.funder));
+            println!("  committee      {}", addr(&config.committee));
+            println!(
+                "  rounds         {} × {} from {} (ends {})",
+                config.round_count,
+                duration(config.round_duration),
+                utc(config.start),
+                utc(end)
+            );
+            println!("  round budget   {} {}", tokens(budget, token.decimals), token.symbol);
+            println!("  root delay     {}", duration(config.root_delay));
+            println!("  claim window   {} (claims close {})", duration(config.claim_window), utc(end + config.claim_window));
+            println!("  record         {}", record_path.display());
+        }
+        Ok(Outcome::Success)
+    }
+}

@@ -1,0 +1,74 @@
+//! `podium revoke --round N`: revokes a round's root while it is still pending (committee or
+//! funder), so a corrected root can be posted.
+
+use clap::Args;
+use eyre::WrapErr;
+use podium_chain::{
+    DistributorOpts, RpcOpts, SendOpts, Sender, WalletOpts,
+    alloy::{primitives::U256, sol_types::SolCall},
+    bindings::PodiumDistributor,
+    distributor::token_info,
+    send::Call,
+};
+
+use super::Outcome;
+use crate::output::print_json;
+
+/// Revoke a round's pending root (committee or funder), so a corrected one can be posted.
+#[derive(Debug, Args)]
+pub(crate) struct RevokeArgs {
+    /// The round whose pending root to revoke.
+    #[arg(long, value_name = "N")]
+    round: u64,
+
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+
+    #[command(flatten)]
+    distributor: DistributorOpts,
+
+    #[command(flatten)]
+    rpc: RpcOpts,
+
+    #[command(flatten)]
+    wallet: WalletOpts,
+
+    #[command(flatten)]
+    send: SendOpts,
+}
+
+impl RevokeArgs {
+    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async())
+    }
+
+    async fn run_async(self) -> eyre::Result<Outcome> {
+        let (chain, target) = self.distributor.connect(&self.rpc, true).await?;
+        let d = PodiumDistributor::new(target.address, &chain.provider);
+        let token = token_info(&chain, d.TOKEN().call().await?).await?;
+        let round = U256::from(self.round);
+        let before = d.roundState(round).call().await?;
+        let wallet = self.wallet.load().await?;
+        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}")).with_units(token.units());
+        let data = PodiumDistributor::revokeRootCall { round }.abi_encode();
+        let what = format!("revokeRoot(round {})", self.round);
+        let sent = sender
+            .send(&Call::new(target.address, data, what))
+            .await
+            .wrap_err_with(|| format!("revoking round {}", self.round))?;
+        if self.json {
+            print_json(&serde_json::json!({
+                "round": self.round,
+                "revokedRoot": before.root.to_string(),
+                "tx": sent.hash.to_string(),
+            }))?;
+        } else {
+            println!(
+                "revoked round {}'s root {} in tx {}; the round can be posted again",
+                self.round, before.root, sent.hash
+            );
+        }
+        Ok(Outcome::Success)
+    }
+}

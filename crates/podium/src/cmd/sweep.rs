@@ -1,0 +1,76 @@
+//! `podium sweep`: sends the funder what the contract lets go of now: after the program, the
+//! funding no round was given; after the claim deadline, everything. Anyone may call it.
+
+use clap::Args;
+use eyre::WrapErr;
+use podium_chain::{
+    DistributorOpts, RpcOpts, SendOpts, Sender, WalletOpts,
+    alloy::sol_types::SolCall,
+    bindings::{IERC20, PodiumDistributor},
+    distributor::token_info,
+    send::Call,
+};
+
+use super::Outcome;
+use crate::output::{addr, print_json, tokens};
+
+/// Send the funder what can be swept now (unallocated funding after the program; everything after
+/// the claim deadline).
+#[derive(Debug, Args)]
+pub(crate) struct SweepArgs {
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+
+    #[command(flatten)]
+    distributor: DistributorOpts,
+
+    #[command(flatten)]
+    rpc: RpcOpts,
+
+    #[command(flatten)]
+    wallet: WalletOpts,
+
+    #[command(flatten)]
+    send: SendOpts,
+}
+
+impl SweepArgs {
+    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async())
+    }
+
+    async fn run_async(self) -> eyre::Result<Outcome> {
+        let (chain, target) = self.distributor.connect(&self.rpc, true).await?;
+        let d = PodiumDistributor::new(target.address, &chain.provider);
+        let token = token_info(&chain, d.TOKEN().call().await?).await?;
+        let funder = d.FUNDER().call().await?;
+        let erc20 = IERC20::new(token.address, &chain.provider);
+        let before = erc20.balanceOf(funder).call().await?;
+        let wallet = self.wallet.load().await?;
+        // The simulation inside send() explains a refusal (program not ended, a round not final, …).
+        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}")).with_units(token.units());
+        let sent = sender
+            .send(&Call::new(target.address, PodiumDistributor::sweepCall {}.abi_encode(), "sweep()"))
+            .await
+            .wrap_err("sweeping")?;
+        let after = erc20.balanceOf(funder).call().await?;
+        let amount = after.saturating_sub(before);
+        if self.json {
+            print_json(&serde_json::json!({
+                "funder": addr(&funder),
+                "amount": amount.to_string(),
+                "tx": sent.hash.to_string(),
+            }))?;
+        } else {
+            println!(
+                "swept {} {} to the funder {} in tx {}",
+                tokens(amount, token.decimals),
+                token.symbol,
+                addr(&funder),
+                sent.hash
+            );
+        }
+        Ok(Outcome::Success)
+    }
+}

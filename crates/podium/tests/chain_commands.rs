@@ -1,0 +1,825 @@
+//! The committee's chain commands driven through the real `podium` binary against a real anvil
+//! that each test starts on a free port (and stops): deploy, fund, post (direct, Safe batch,
+//! calldata), status, revoke, sweep, and the ways they must refuse. Every command's output is also
+//! checked for secrets: no private key, password or keystore content may ever be printed.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Output,
+    time::{Duration, Instant},
+};
+
+use alloy_primitives::{Address, B256, U256};
+use assert_cmd::Command;
+use podium_chain::{
+    Chain, SendOpts, Sender,
+    alloy::{providers::Provider, sol_types::SolCall},
+    anvil::{self, Anvil, DEV_KEYS},
+    bindings::{IERC20, PodiumDistributor},
+    block_on,
+    send::Call,
+    time::utc,
+};
+use podium_core::{Built, Leaf, Meta};
+use serde_json::Value;
+
+const PASSWORD: &str = "orchestrator pass phrase";
+const WRONG_PASSWORD: &str = "not the pass phrase";
+const FUNDER_KEY_VAR: &str = "PODIUM_TEST_FUNDER_KEY";
+const DAY: u64 = 86_400;
+
+fn tokens(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18))
+}
+
+/// One anvil, a token, funded accounts, and a directory with the committee's keystore.
+struct World {
+    node: Anvil,
+    chain: Chain,
+    dir: tempfile::TempDir,
+    token: Address,
+    /// Account 0: the committee, through a geth keystore + password file.
+    committee: Address,
+    /// Account 1: the funder, through a private key in an environment variable.
+    funder: Address,
+    keystore_dir: PathBuf,
+    password_file: PathBuf,
+    /// Strings that must never appear in any output.
+    secrets: Vec<String>,
+    start: u64,
+}
+
+impl World {
+    fn new() -> Self {
+        let node = Anvil::spawn();
+        let chain = block_on(node.chain());
+        let dir = tempfile::tempdir().unwrap();
+        let keystore_dir = dir.path().join("keystore");
+        std::fs::create_dir(&keystore_dir).unwrap();
+        let key_path = anvil::write_keystore(&keystore_dir, &anvil::dev_signer(0), PASSWORD);
+        let password_file = dir.path().join("password.txt");
+        std::fs::write(&password_file, format!("{PASSWORD}\n")).unwrap();
+
+        let mut secrets = vec![PASSWORD.to_owned(), WRONG_PASSWORD.to_owned()];
+        for key in DEV_KEYS {
+            secrets.push(key.to_owned());
+            secrets.push(key.trim_start_matches("0x").to_owned());
+        }
+        let ks: Value = serde_json::from_str(&std::fs::read_to_string(&key_path).unwrap()).unwrap();
+        let crypto = &ks["crypto"];
+        for field in [
+            &crypto["ciphertext"],
+            &crypto["mac"],
+            &crypto["cipherparams"]["iv"],
+            &crypto["kdfparams"]["salt"],
+        ] {
+            secrets.push(field.as_str().unwrap().to_owned());
+        }
+
+        let deployer = anvil::dev_wallet(0);
+        let token = block_on(anvil::deploy_test_token(&chain, &deployer));
+        let funder = anvil::dev_signer(1).address();
+        block_on(anvil::mint(
+            &chain,
+            &deployer,
+            token,
+            funder,
+            tokens(30_000),
+        ));
+        let now = block_on(chain.now()).unwrap();
+        let start = now + 600;
+        Self {
+            node,
+            chain,
+            dir,
+            token,
+            committee: anvil::dev_signer(0).address(),
+            funder,
+            keystore_dir,
+            password_file,
+            secrets,
+            start,
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The podium binary with a clean environment (no ETH_* from the developer's shell).
+    fn podium(&self) -> Command {
+        let mut cmd = Command::cargo_bin("podium").unwrap();
+        for var in [
+            "ETH_RPC_URL",
+            "ETH_KEYSTORE",
+            "ETH_PASSWORD",
+            "ETH_FROM",
+            "CHAIN",
+            "ETH_TIMEOUT",
+            "ETH_RPC_TIMEOUT",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env_remove("PODIUM_DEPLOYMENT")
+            .env_remove("PODIUM_DISTRIBUTOR");
+        cmd.env(FUNDER_KEY_VAR, DEV_KEYS[1]);
+        cmd.timeout(Duration::from_secs(120));
+        cmd
+    }
+
+    /// Runs podium with `args`, checks that no secret leaked, and returns the output.
+    fn run(&self, args: &[&str]) -> Output {
+        let out = self.podium().args(args).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for secret in &self.secrets {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret leaked in the output of {args:?}:\n{text}"
+            );
+        }
+        out
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "podium {args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn ok_json(&self, args: &[&str]) -> Value {
+        let stdout = self.ok(args);
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}):\n{stdout}"))
+    }
+
+    /// Runs a command that must fail with exit code 2; returns its stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "podium {args:?} should have failed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn write_program(&self, chain_id: u64) -> PathBuf {
+        let path = self.path("program.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "chain_id = {chain_id}\ntoken = \"{}\"\nfunder = \"{}\"\ncommittee = \"{}\"\nstart = {}\n\
+                 round_duration = \"1d\"\nround_count = 3\nround_budget = \"7000\"\nroot_delay = \"1h\"\n\
+                 claim_window = \"30d\"\n",
+                self.token, self.funder, self.committee, self.start
+            ),
+        )
+        .unwrap();
+        path
+    }
+
+    fn keystore_args(&self) -> Vec<String> {
+        vec![
+            "--keystore".into(),
+            self.keystore_dir.display().to_string(),
+            "--password-file".into(),
+            self.password_file.display().to_string(),
+        ]
+    }
+
+    /// `podium deploy` through the CLI; returns the record's path and the distributor.
+    fn deploy(&self) -> (PathBuf, Address) {
+        let config = self.write_program(self.node.chain_id());
+        let url = self.node.url();
+        let mut args = vec![
+            "deploy",
+            "--config",
+            config.to_str().unwrap(),
+            "--rpc-url",
+            &url,
+            "--json",
+        ];
+        let ks = self.keystore_args();
+        args.extend(ks.iter().map(String::as_str));
+        let v = self.ok_json(&args);
+        let record = PathBuf::from(v["recordPath"].as_str().unwrap());
+        let address: Address = v["distributor"].as_str().unwrap().parse().unwrap();
+        (record, address)
+    }
+
+    fn distributor(
+        &self,
+        address: Address,
+    ) -> PodiumDistributor::PodiumDistributorInstance<&podium_chain::rpc::ChainProvider> {
+        PodiumDistributor::new(address, &self.chain.provider)
+    }
+
+    fn nonce(&self, who: Address) -> u64 {
+        block_on(self.chain.provider.get_transaction_count(who)).unwrap()
+    }
+
+    fn warp(&self, ts: u64) {
+        block_on(anvil::warp(&self.chain, ts));
+    }
+
+    /// Writes a distribution file for `round` paying `payouts` (whole tokens).
+    fn distribution(
+        &self,
+        name: &str,
+        distributor: Address,
+        round: u64,
+        payouts: &[(Address, u64)],
+    ) -> PathBuf {
+        let mut sorted = payouts.to_vec();
+        sorted.sort();
+        let leaves: Vec<Leaf> = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, (account, amount))| Leaf {
+                round,
+                index: i as u64,
+                account: *account,
+                amount: tokens(*amount),
+            })
+            .collect();
+        let total = leaves.iter().map(|l| l.amount).sum();
+        let meta = Meta {
+            chain_id: Some(self.node.chain_id()),
+            distributor: Some(distributor),
+            round,
+            total,
+            budget: tokens(7000),
+            decimals: 18,
+            rules_digest: B256::repeat_byte(1),
+            inputs_digest: B256::repeat_byte(2),
+        };
+        let path = self.path(name);
+        Built::from_leaves(leaves, meta)
+            .unwrap()
+            .write_atomic(&path)
+            .unwrap();
+        path
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn runs_a_whole_program_through_the_cli() {
+    let w = World::new();
+    let url = w.node.url();
+    let (record, distributor) = w.deploy();
+    let rec = s(&record);
+    let d = w.distributor(distributor);
+
+    // deploy: the record and the chain agree with the program file.
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["chainId"], 31_337);
+    assert_eq!(saved["roundBudget"], tokens(7000).to_string());
+    assert_eq!(block_on(d.ROUND_BUDGET().call()).unwrap(), tokens(7000));
+    assert_eq!(block_on(d.committee().call()).unwrap(), w.committee);
+    assert_eq!(block_on(d.FUNDER().call()).unwrap(), w.funder);
+    assert_eq!(
+        block_on(d.PROGRAM_START().call()).unwrap(),
+        U256::from(w.start)
+    );
+    // A second deploy of the same program is refused (the record exists).
+    let config = w.path("program.toml");
+    let err = w.fails(&[
+        "deploy",
+        "--config",
+        s(&config),
+        "--rpc-url",
+        &url,
+        "--private-key-env",
+        FUNDER_KEY_VAR,
+    ]);
+    assert!(err.contains("already exists"), "{err}");
+
+    // fund: the default is the whole program, counted as funding.
+    let v = w.ok_json(&[
+        "fund",
+        "--deployment",
+        rec,
+        "--rpc-url",
+        &url,
+        "--private-key-env",
+        FUNDER_KEY_VAR,
+        "--json",
+    ]);
+    assert_eq!(v["amount"], tokens(21_000).to_string());
+    assert_eq!(block_on(d.totalFunded().call()).unwrap(), tokens(21_000));
+    let balance = block_on(
+        IERC20::new(w.token, &w.chain.provider)
+            .balanceOf(distributor)
+            .call(),
+    )
+    .unwrap();
+    assert_eq!(balance, tokens(21_000));
+    let err = w.fails(&[
+        "fund",
+        "--deployment",
+        rec,
+        "--rpc-url",
+        &url,
+        "--private-key-env",
+        FUNDER_KEY_VAR,
+    ]);
+    assert!(err.contains("fully funded already"), "{err}");
+
+    let status = w.ok_json(&["status", "--deployment", rec, "--rpc-url", &url, "--json"]);
+    assert_eq!(status["rounds"].as_array().unwrap().len(), 3);
+    assert!(
+        status["rounds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["state"] == "open")
+    );
+    assert_eq!(status["totalFunded"], tokens(21_000).to_string());
+
+    let (a, b) = (
+        anvil::dev_signer(2).address(),
+        anvil::dev_signer(3).address(),
+    );
+    let round1 = w.distribution("round1.json", distributor, 1, &[(a, 4000), (b, 2500)]);
+    let mut post1 = vec![
+        "post",
+        "--distribution",
+        s(&round1),
+        "--rpc-url",
+        &url,
+        "--uri",
+        "ipfs://round1",
+        "--json",
+    ];
+    let ks = w.keystore_args();
+    post1.extend(ks.iter().map(String::as_str));
+
+    // Too early: refused with the contract's reason in words, and nothing is sent.
+    let before = w.nonce(w.committee);
+    let err = w.fails(&post1);
+    let ends = utc(w.start + DAY);
+    assert!(
+        err.contains(&format!("round 1 has not ended: it ends at {ends}")),
+        "{err}"
+    );
+    assert_eq!(w.nonce(w.committee), before, "a transaction was sent");
+
+    w.warp(w.start + DAY + 1);
+    let v = w.ok_json(&post1);
+    assert!(v["tx"].as_str().unwrap().starts_with("0x"));
+    let file = podium_core::DistributionFile::read(&round1).unwrap();
+    let state = block_on(d.roundState(U256::from(1)).call()).unwrap();
+    assert_eq!(state.root, file.root);
+    assert_eq!(state.total, tokens(6500));
+    assert_eq!(state.uri, "ipfs://round1");
+    assert_eq!(state.status, 2, "pending");
+
+    // Posting again is refused while a root is there; revoking frees the round.
+    let err = w.fails(&post1);
+    assert!(err.contains("round 1 already has root"), "{err}");
+    let mut revoke = vec![
+        "revoke",
+        "--round",
+        "1",
+        "--deployment",
+        rec,
+        "--rpc-url",
+        &url,
+        "--json",
+    ];
+    revoke.extend(ks.iter().map(String::as_str));
+    w.ok_json(&revoke);
+    let state = block_on(d.roundState(U256::from(1)).call()).unwrap();
+    assert_eq!(
+        (state.status, state.revocations),
+        (1, U256::from(1)),
+        "ended, revoked once"
+    );
+    w.ok_json(&post1);
+
+    // Claim one leaf on-chain so status has something to count.
+    w.warp(w.start + DAY + 2 + 3600);
+    let claim = file.claim(&a).unwrap();
+    let call = PodiumDistributor::claimCall {
+        round: U256::from(1),
+        index: U256::from(claim.index),
+        account: a,
+        amount: claim.amount.0,
+        proof: claim.proof.clone(),
+    };
+    let opts = SendOpts::default();
+    let claimer = anvil::dev_wallet(3);
+    block_on(
+        Sender::new(&w.chain, &claimer, &opts, |_| {}).send(&Call::new(
+            distributor,
+            call.abi_encode(),
+            "claim",
+        )),
+    )
+    .unwrap();
+
+    // Round 2 pays nobody (closed with a zero root); round 3 pays one account.
+    w.warp(w.start + 2 * DAY + 1);
+    let round2 = w.distribution("round2.json", distributor, 2, &[]);
+    let mut post2 = vec!["post", "--distribution", s(&round2), "--rpc-url", &url];
+    post2.extend(ks.iter().map(String::as_str));
+    w.ok(&post2);
+    w.warp(w.start + 3 * DAY + 1);
+    let round3 = w.distribution("round3.json", distributor, 3, &[(b, 1000)]);
+    let mut post3 = vec!["post", "--distribution", s(&round3), "--rpc-url", &url];
+    post3.extend(ks.iter().map(String::as_str));
+    w.ok(&post3);
+
+    // Too early to sweep: every root must be valid first.
+    let err = w.fails(&[
+        "sweep",
+        "--deployment",
+        rec,
+        "--rpc-url",
+        &url,
+        "--private-key-env",
+        FUNDER_KEY_VAR,
+    ]);
+    assert!(err.contains("round 3 has no valid root yet"), "{err}");
+
+    w.warp(w.start + 3 * DAY + 2 + 3600);
+    let status = w.ok_json(&["status", "--deployment", rec, "--rpc-url", &url, "--json"]);
+    let r = status["rounds"].as_array().unwrap();
+    assert_eq!(r[0]["state"], "valid");
+    assert_eq!(r[0]["revocations"], 1);
+    assert_eq!(r[0]["claimed"], tokens(4000).to_string());
+    assert_eq!(r[1]["state"], "valid");
+    assert_eq!(r[1]["total"], "0");
+    assert_eq!(r[2]["claimed"], "0");
+    assert_eq!(status["totalAllocated"], tokens(7500).to_string());
+    assert_eq!(status["owed"], tokens(3500).to_string());
+    assert_eq!(status["sweepable"], tokens(13_500).to_string());
+    // The table for people shows the same.
+    let table = w.ok(&["status", "--deployment", rec, "--rpc-url", &url]);
+    assert!(table.contains("valid (revoked ×1)"), "{table}");
+    assert!(table.contains("sweepable    13500 PTT"), "{table}");
+
+    let funder_before = block_on(
+        IERC20::new(w.token, &w.chain.provider)
+            .balanceOf(w.funder)
+            .call(),
+    )
+    .unwrap();
+    let v = w.ok_json(&[
+        "sweep",
+        "--deployment",
+        rec,
+        "--rpc-url",
+        &url,
+        "--private-key-env",
+        FUNDER_KEY_VAR,
+        "--json",
+    ]);
+    assert_eq!(v["amount"], tokens(13_500).to_string());
+    let funder_after = block_on(
+        IERC20::new(w.token, &w.chain.provider)
+            .balanceOf(w.funder)
+            .call(),
+    )
+    .unwrap();
+    assert_eq!(funder_after - funder_before, tokens(13_500));
+    assert_eq!(block_on(d.sweepable().call()).unwrap(), U256::ZERO);
+}
+
+#[test]
+fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
+    let w = World::new();
+    let url = w.node.url();
+    let (record, distributor) = w.deploy();
+    let rec = s(&record);
+    // Stand-in for the Safe: the funder's address (the batch is what matters; we execute its
+    // calldata from that address afterwards to show the chain accepts it).
+    let safe = w.funder;
+    let fund_out = w.path("fund-batch.json");
+    w.ok(&[
+        "fund",
+        "--deployment",
+        rec,
+        "--rpc-url",
+        &url,
+        "--safe",
+        &safe.to_string(),
+        "--out",
+        s(&fund_out),
+    ]);
+    let batch: Value = serde_json::from_str(&std::fs::read_to_string(&fund_out).unwrap()).unwrap();
+    assert_eq!(batch["version"], "1.0");
+    assert_eq!(batch["chainId"], "31337");
+    assert_eq!(
+        batch["meta"]["createdFromSafeAddress"],
+        safe.to_checksum(None)
+    );
+    assert_eq!(
+        batch["meta"]["checksum"],
+        podium_chain::safe::checksum(&batch)
+    );
+    let txs = batch["transactions"].as_array().unwrap();
+    assert_eq!(txs.len(), 2);
+    assert_eq!(txs[0]["to"], w.token.to_checksum(None));
+    assert_eq!(txs[0]["contractMethod"]["name"], "approve");
+    assert_eq!(txs[1]["to"], distributor.to_checksum(None));
+    assert_eq!(txs[1]["contractMethod"]["name"], "fund");
+    assert_eq!(
+        txs[1]["contractInputsValues"]["amount"],
+        tokens(21_000).to_string()
+    );
+    let fund_data =
+        podium_chain::alloy::hex::decode(txs[1]["data"].as_str().unwrap().trim_start_matches("0x"))
+            .unwrap();
+    assert_eq!(
+        PodiumDistributor::fundCall::abi_decode(&fund_data)
+            .unwrap()
+            .amount,
+        tokens(21_000)
+    );
+    // Nothing was sent.
+    assert_eq!(
+        block_on(w.distributor(distributor).totalFunded().call()).unwrap(),
+        U256::ZERO
+    );
+    // Execute the batch as the Safe would.
+    let opts = SendOpts::default();
+    let safe_wallet = anvil::dev_wallet(1);
+    let sender = Sender::new(&w.chain, &safe_wallet, &opts, |_| {});
+    for tx in txs {
+        let to: Address = tx["to"].as_str().unwrap().parse().unwrap();
+        let data =
+            podium_chain::alloy::hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x"))
+                .unwrap();
+        block_on(sender.send(&Call::new(to, data, "batch tx"))).unwrap();
+    }
+    assert_eq!(
+        block_on(w.distributor(distributor).totalFunded().call()).unwrap(),
+        tokens(21_000)
+    );
+
+    // The committee is account 0 here, so a post batch for any other "Safe" fails the checks.
+    w.warp(w.start + DAY + 1);
+    let a = anvil::dev_signer(2).address();
+    let round1 = w.distribution("round1.json", distributor, 1, &[(a, 3000)]);
+    let out = w.path("post-batch.json");
+    let err = w.fails(&[
+        "post",
+        "--distribution",
+        s(&round1),
+        "--rpc-url",
+        &url,
+        "--safe",
+        &safe.to_string(),
+        "--out",
+        s(&out),
+    ]);
+    assert!(
+        err.contains(&format!("{} is not the committee", safe.to_checksum(None))),
+        "{err}"
+    );
+    assert!(!out.exists());
+
+    let committee = w.committee.to_string();
+    w.ok(&[
+        "post",
+        "--distribution",
+        s(&round1),
+        "--rpc-url",
+        &url,
+        "--uri",
+        "ipfs://r1",
+        "--safe",
+        &committee,
+        "--out",
+        s(&out),
+    ]);
+    let batch: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let file = podium_core::DistributionFile::read(&round1).unwrap();
+    assert_eq!(batch["version"], "1.0");
+    assert_eq!(batch["chainId"], "31337");
+    assert!(
+        batch["createdAt"].as_u64().unwrap() > 1_600_000_000_000,
+        "milliseconds"
+    );
+    assert_eq!(
+        batch["meta"]["createdFromSafeAddress"],
+        w.committee.to_checksum(None)
+    );
+    assert_eq!(
+        batch["meta"]["txBuilderVersion"],
+        podium_chain::safe::TX_BUILDER_VERSION
+    );
+    assert_eq!(
+        batch["meta"]["checksum"],
+        podium_chain::safe::checksum(&batch)
+    );
+    let tx = &batch["transactions"][0];
+    assert_eq!(batch["transactions"].as_array().unwrap().len(), 1);
+    assert_eq!(tx["to"], distributor.to_checksum(None));
+    assert_eq!(tx["value"], "0");
+    assert_eq!(tx["contractMethod"]["name"], "postRoot");
+    assert_eq!(tx["contractMethod"]["payable"], false);
+    let inputs: Vec<(&str, &str)> = tx["contractMethod"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["name"].as_str().unwrap(), i["type"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            ("round", "uint256"),
+            ("root", "bytes32"),
+            ("total", "uint256"),
+            ("uri", "string")
+        ]
+    );
+    let values = &tx["contractInputsValues"];
+    assert_eq!(values["round"], "1");
+    assert_eq!(values["root"], file.root.to_string());
+    assert_eq!(values["total"], tokens(3000).to_string());
+    assert_eq!(values["uri"], "ipfs://r1");
+    let data =
+        podium_chain::alloy::hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x"))
+            .unwrap();
+    let decoded = PodiumDistributor::postRootCall::abi_decode(&data).unwrap();
+    assert_eq!(
+        (decoded.round, decoded.root, decoded.total),
+        (U256::from(1), file.root, file.total.0)
+    );
+    assert_eq!(decoded.uri, "ipfs://r1");
+
+    // --calldata prints the same call for any other multisig.
+    let v = w.ok_json(&[
+        "post",
+        "--distribution",
+        s(&round1),
+        "--rpc-url",
+        &url,
+        "--uri",
+        "ipfs://r1",
+        "--calldata",
+        "--json",
+    ]);
+    assert_eq!(v["to"], distributor.to_checksum(None));
+    assert_eq!(v["data"], tx["data"]);
+    let raw = w.ok(&[
+        "post",
+        "--distribution",
+        s(&round1),
+        "--rpc-url",
+        &url,
+        "--uri",
+        "ipfs://r1",
+        "--calldata",
+    ]);
+    assert_eq!(raw.trim(), tx["data"].as_str().unwrap());
+    // Neither wrote anything on-chain.
+    assert_eq!(
+        block_on(w.distributor(distributor).roundState(U256::from(1)).call())
+            .unwrap()
+            .status,
+        1
+    );
+}
+
+#[test]
+fn refuses_wrong_chains_wrong_files_and_wrong_passwords() {
+    let w = World::new();
+    let url = w.node.url();
+    let (record, distributor) = w.deploy();
+    let rec = s(&record);
+
+    // A node on another chain than the record (or --chain) says.
+    let other = Anvil::builder().chain_id(42_161).spawn();
+    let err = w.fails(&["status", "--deployment", rec, "--rpc-url", &other.url()]);
+    assert!(
+        err.contains("is on chain 42161, but chain 31337 was expected"),
+        "{err}"
+    );
+    let err = w.fails(&[
+        "status",
+        "--distributor",
+        &distributor.to_string(),
+        "--rpc-url",
+        &url,
+        "--chain",
+        "1",
+    ]);
+    assert!(
+        err.contains("is on chain 31337, but chain 1 was expected"),
+        "{err}"
+    );
+    // A program file for another chain is refused before anything is sent.
+    std::fs::remove_file(&record).unwrap();
+    let config = w.write_program(42_161);
+    let before = w.nonce(w.committee);
+    let mut deploy = vec!["deploy", "--config", s(&config), "--rpc-url", &url];
+    let ks = w.keystore_args();
+    deploy.extend(ks.iter().map(String::as_str));
+    let err = w.fails(&deploy);
+    assert!(
+        err.contains("chain 42161 was expected (chain_id in"),
+        "{err}"
+    );
+
+    // A wrong keystore password: a clear error, nothing sent, the password not echoed.
+    let config = w.write_program(31_337);
+    std::fs::write(&w.password_file, format!("{WRONG_PASSWORD}\n")).unwrap();
+    let mut deploy = vec!["deploy", "--config", s(&config), "--rpc-url", &url];
+    deploy.extend(ks.iter().map(String::as_str));
+    let err = w.fails(&deploy);
+    assert!(err.contains("wrong password for keystore"), "{err}");
+    assert_eq!(w.nonce(w.committee), before, "a transaction was sent");
+    std::fs::write(&w.password_file, format!("{PASSWORD}\n")).unwrap();
+    // A key variable that holds garbage is named, its content is not.
+    let err = w
+        .podium()
+        .env("PODIUM_BAD_KEY", "0xnot-a-key-at-all")
+        .args([
+            "deploy",
+            "--config",
+            s(&config),
+            "--rpc-url",
+            &url,
+            "--private-key-env",
+            "PODIUM_BAD_KEY",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&err.stderr);
+    assert!(
+        text.contains("PODIUM_BAD_KEY does not hold a private key")
+            && !text.contains("not-a-key-at-all"),
+        "{text}"
+    );
+
+    // A distribution file for another distributor.
+    let (record, distributor) = w.deploy();
+    let elsewhere = Address::repeat_byte(0x42);
+    let foreign = w.distribution("foreign.json", elsewhere, 1, &[(w.funder, 10)]);
+    let mut post = vec![
+        "post",
+        "--distribution",
+        s(&foreign),
+        "--deployment",
+        s(&record),
+        "--rpc-url",
+        &url,
+    ];
+    post.extend(ks.iter().map(String::as_str));
+    let err = w.fails(&post);
+    assert!(
+        err.contains(&format!(
+            "is for distributor {}",
+            elsewhere.to_checksum(None)
+        )) && err.contains(&format!(
+            "names distributor {}",
+            distributor.to_checksum(None)
+        )),
+        "{err}"
+    );
+    // Without --deployment, the file's own address is checked on the chain.
+    let mut post = vec!["post", "--distribution", s(&foreign), "--rpc-url", &url];
+    post.extend(ks.iter().map(String::as_str));
+    let err = w.fails(&post);
+    assert!(err.contains("there is no contract at"), "{err}");
+}
+
+#[test]
+fn gives_up_quickly_and_clearly_when_nothing_listens() {
+    let w = World::new();
+    let port = anvil::free_port();
+    let url = format!("http://127.0.0.1:{port}/v2/SECRET_API_KEY");
+    let started = Instant::now();
+    let err = w.fails(&[
+        "status",
+        "--distributor",
+        &Address::repeat_byte(1).to_string(),
+        "--rpc-url",
+        &url,
+    ]);
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(
+        err.contains("eth_chainId") && err.contains("gave up after 4 attempts"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("http://127.0.0.1:{port}/…")), "{err}");
+    assert!(!err.contains("SECRET_API_KEY"), "{err}");
+}
