@@ -20,8 +20,10 @@ use crate::output::{addr, print_json, tokens};
 
 /// Deploy a distributor from a program file and record it next to the file.
 #[derive(Debug, Args)]
-#[command(after_help = "The record (PROGRAM.deployment.json) pins the chain and the address for the other \
-                        chain commands: pass it to them with --deployment.")]
+#[command(
+    after_help = "The record (PROGRAM.deployment.json) pins the chain and the address for the other \
+                        chain commands: pass it to them with --deployment."
+)]
 pub(crate) struct DeployArgs {
     /// The program file (TOML): chain_id, token, funder, committee, start, round_duration,
     /// round_count, round_budget, root_delay, claim_window.
@@ -62,7 +64,10 @@ impl DeployArgs {
             );
         }
         let chain = self.rpc.connect().await?;
-        chain.expect_chain_id(config.chain_id, &format!("chain_id in {}", self.config.display()))?;
+        chain.expect_chain_id(
+            config.chain_id,
+            &format!("chain_id in {}", self.config.display()),
+        )?;
         let token = token_info(&chain, config.token).await?;
         let budget = config.budget_units(token.decimals)?;
         let wallet = self.wallet.load().await?;
@@ -79,13 +84,17 @@ impl DeployArgs {
             claimWindow: U256::from(config.claim_window),
         };
         let init_code = [PodiumDistributor::BYTECODE.to_vec(), args.abi_encode()].concat();
-        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}")).with_units(token.units());
+        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}"))
+            .with_units(token.units());
         let sent = sender
             .send(&Call::deploy(init_code, "deploy PodiumDistributor"))
             .await
             .wrap_err("deploying the distributor")?;
         let Some(address) = sent.receipt.contract_address else {
-            bail!("transaction {} was mined but created no contract", sent.hash);
+            bail!(
+                "transaction {} was mined but created no contract",
+                sent.hash
+            );
         };
         let record = Deployment {
             format: DEPLOYMENT_FORMAT.into(),
@@ -113,9 +122,17 @@ impl DeployArgs {
             print_json(&v)?;
         } else {
             let end = config.start + config.round_duration * config.round_count;
-            println!("deployed PodiumDistributor at {} on chain {}", addr(&address), chain.chain_id);
+            println!(
+                "deployed PodiumDistributor at {} on chain {}",
+                addr(&address),
+                chain.chain_id
+            );
             println!("  transaction    {} (block {})", sent.hash, record.block);
-            println!("  token          {} ({})", addr(&config.token), token.symbol);
+            println!(
+                "  token          {} ({})",
+                addr(&config.token),
+                token.symbol
+            );
             println!("  funder         {}", addr(&config.funder));
             println!("  committee      {}", addr(&config.committee));
             println!(
@@ -125,9 +142,17 @@ impl DeployArgs {
                 utc(config.start),
                 utc(end)
             );
-            println!("  round budget   {} {}", tokens(budget, token.decimals), token.symbol);
+            println!(
+                "  round budget   {} {}",
+                tokens(budget, token.decimals),
+                token.symbol
+            );
             println!("  root delay     {}", duration(config.root_delay));
-            println!("  claim window   {} (claims close {})", duration(config.claim_window), utc(end + config.claim_window));
+            println!(
+                "  claim window   {} (claims close {})",
+                duration(config.claim_window),
+                utc(end + config.claim_window)
+            );
             println!("  record         {}", record_path.display());
         }
         Ok(Outcome::Success)

@@ -74,7 +74,11 @@ impl FundArgs {
         let funded = d.totalFunded().call().await?;
         let program = budget * count;
         let amount = match &self.amount {
-            Some(text) => TokenAmount::parse(text, token.decimals).wrap_err("--amount")?.units,
+            Some(text) => {
+                TokenAmount::parse(text, token.decimals)
+                    .wrap_err("--amount")?
+                    .units
+            }
             None => {
                 if funded >= program {
                     bail!(
@@ -90,12 +94,19 @@ impl FundArgs {
         if amount.is_zero() {
             bail!("--amount is zero");
         }
-        let approve = IERC20::approveCall { spender: target.address, amount }.abi_encode();
+        let approve = IERC20::approveCall {
+            spender: target.address,
+            amount,
+        }
+        .abi_encode();
         let fund = PodiumDistributor::fundCall { amount }.abi_encode();
         let show = |v: U256| format!("{} {}", tokens(v, token.decimals), token.symbol);
 
         if let (Some(safe), Some(out)) = (self.safe, &self.out) {
-            let balance = IERC20::new(token_address, &chain.provider).balanceOf(safe).call().await?;
+            let balance = IERC20::new(token_address, &chain.provider)
+                .balanceOf(safe)
+                .call()
+                .await?;
             if balance < amount {
                 eprintln!(
                     "warning: the Safe {} holds {} but the batch funds {}; it will fail until the Safe holds enough",
@@ -113,14 +124,26 @@ impl FundArgs {
                     vec![addr(&target.address), amount.to_string()],
                     approve.into(),
                 )?,
-                SafeTx::new(target.address, safe::distributor_function("fund"), vec![amount.to_string()], fund.into())?,
+                SafeTx::new(
+                    target.address,
+                    safe::distributor_function("fund"),
+                    vec![amount.to_string()],
+                    fund.into(),
+                )?,
             ];
-            let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+            let now_ms = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0);
             let batch = safe::batch(
                 chain.chain_id,
                 safe,
                 "podium: fund the distributor",
-                &format!("Approve and fund {} to distributor {}", show(amount), addr(&target.address)),
+                &format!(
+                    "Approve and fund {} to distributor {}",
+                    show(amount),
+                    addr(&target.address)
+                ),
                 now_ms,
                 &txs,
             );
@@ -150,21 +173,45 @@ impl FundArgs {
         let erc20 = IERC20::new(token_address, &chain.provider);
         let balance = erc20.balanceOf(from).call().await?;
         if balance < amount {
-            bail!("{} holds {} but funding needs {}", addr(&from), show(balance), show(amount));
+            bail!(
+                "{} holds {} but funding needs {}",
+                addr(&from),
+                show(balance),
+                show(amount)
+            );
         }
-        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}")).with_units(token.units());
+        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}"))
+            .with_units(token.units());
         let allowance = erc20.allowance(from, target.address).call().await?;
         let mut approve_tx = None;
         if allowance < amount {
             let what = format!("approve({} for the distributor)", show(amount));
-            approve_tx = Some(sender.send(&Call::new(token_address, approve, what)).await?.hash);
+            approve_tx = Some(
+                sender
+                    .send(&Call::new(token_address, approve, what))
+                    .await?
+                    .hash,
+            );
         }
         let sent = sender
-            .send(&Call::new(target.address, fund, format!("fund({})", show(amount))))
+            .send(&Call::new(
+                target.address,
+                fund,
+                format!("fund({})", show(amount)),
+            ))
             .await
             .wrap_err("funding the distributor")?;
         let total = d.totalFunded().call().await?;
-        report(self.json, &token, &target.address, amount, total, program, approve_tx, sent.hash)?;
+        report(
+            self.json,
+            &token,
+            &target.address,
+            amount,
+            total,
+            program,
+            approve_tx,
+            sent.hash,
+        )?;
         Ok(Outcome::Success)
     }
 }

@@ -40,7 +40,12 @@ pub(crate) struct PostArgs {
     uri: String,
 
     /// Write a Safe Transaction Builder batch for this Safe (the committee) instead of sending.
-    #[arg(long, value_name = "SAFE_ADDRESS", requires = "out", conflicts_with = "calldata")]
+    #[arg(
+        long,
+        value_name = "SAFE_ADDRESS",
+        requires = "out",
+        conflicts_with = "calldata"
+    )]
     safe: Option<Address>,
 
     /// Where to write the Safe batch (JSON).
@@ -93,12 +98,18 @@ impl PostArgs {
                     "{path} is for distributor {}, but {} names distributor {}; refusing to post another \
                      program's root",
                     addr(&distributor),
-                    if self.distributor.deployment.is_some() { "--deployment" } else { "--distributor" },
+                    if self.distributor.deployment.is_some() {
+                        "--deployment"
+                    } else {
+                        "--distributor"
+                    },
                     addr(&target.address)
                 );
             }
             if let Some(id) = target.chain_id.filter(|id| *id != chain_id) {
-                bail!("{path} is for chain {chain_id}, but the deployment record is for chain {id}");
+                bail!(
+                    "{path} is for chain {chain_id}, but the deployment record is for chain {id}"
+                );
             }
         }
         let chain = self.rpc.connect().await?;
@@ -107,18 +118,32 @@ impl PostArgs {
         let d = PodiumDistributor::new(distributor, &chain.provider);
         let token = token_info(&chain, d.TOKEN().call().await?).await?;
         if token.decimals != file.decimals {
-            bail!("{path} counts in {} decimals but the token has {}", file.decimals, token.decimals);
+            bail!(
+                "{path} counts in {} decimals but the token has {}",
+                file.decimals,
+                token.decimals
+            );
         }
         let show = |v: U256| format!("{} {}", tokens(v, token.decimals), token.symbol);
 
         let round = U256::from(file.round);
         let total = file.total.0;
-        let data = PodiumDistributor::postRootCall { round, root: file.root, total, uri: self.uri.clone() }.abi_encode();
+        let data = PodiumDistributor::postRootCall {
+            round,
+            root: file.root,
+            total,
+            uri: self.uri.clone(),
+        }
+        .abi_encode();
         let what = format!("postRoot(round {})", file.round);
         let call = Call::new(distributor, data.clone(), what.clone());
 
         // Who will execute it: the Safe, the committee (for --calldata), or our wallet.
-        let wallet = if self.safe.is_none() && !self.calldata { Some(self.wallet.load().await?) } else { None };
+        let wallet = if self.safe.is_none() && !self.calldata {
+            Some(self.wallet.load().await?)
+        } else {
+            None
+        };
         let from = match (&wallet, self.safe) {
             (Some(w), _) => w.address(),
             (None, Some(safe)) => safe,
@@ -133,15 +158,28 @@ impl PostArgs {
             let tx = SafeTx::new(
                 distributor,
                 safe::distributor_function("postRoot"),
-                vec![file.round.to_string(), file.root.to_string(), total.to_string(), self.uri.clone()],
+                vec![
+                    file.round.to_string(),
+                    file.root.to_string(),
+                    total.to_string(),
+                    self.uri.clone(),
+                ],
                 data.into(),
             )?;
-            let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+            let now_ms = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0);
             let batch = safe::batch(
                 chain.chain_id,
                 safe,
                 &format!("podium: post round {}", file.round),
-                &format!("Post the Merkle root of round {} ({} to {} accounts)", file.round, show(total), file.claims.0.len()),
+                &format!(
+                    "Post the Merkle root of round {} ({} to {} accounts)",
+                    file.round,
+                    show(total),
+                    file.claims.0.len()
+                ),
                 now_ms,
                 &[tx],
             );
@@ -198,8 +236,12 @@ impl PostArgs {
         }
 
         let wallet = wallet.expect("loaded above");
-        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}")).with_units(token.units());
-        let sent = sender.send(&call).await.wrap_err_with(|| format!("posting round {}", file.round))?;
+        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}"))
+            .with_units(token.units());
+        let sent = sender
+            .send(&call)
+            .await
+            .wrap_err_with(|| format!("posting round {}", file.round))?;
         let state = d.roundState(round).call().await?;
         let valid_at = u64::try_from(state.validAt).unwrap_or(u64::MAX);
         if self.json {

@@ -50,7 +50,8 @@ impl RevokeArgs {
         let round = U256::from(self.round);
         let before = d.roundState(round).call().await?;
         let wallet = self.wallet.load().await?;
-        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}")).with_units(token.units());
+        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}"))
+            .with_units(token.units());
         let data = PodiumDistributor::revokeRootCall { round }.abi_encode();
         let what = format!("revokeRoot(round {})", self.round);
         let sent = sender

@@ -39,7 +39,11 @@ fn u64_of(v: U256) -> u64 {
 
 /// The state column in words.
 fn state_text(s: &RoundState) -> String {
-    let revoked = if s.revocations.is_zero() { String::new() } else { format!(" (revoked ×{})", s.revocations) };
+    let revoked = if s.revocations.is_zero() {
+        String::new()
+    } else {
+        format!(" (revoked ×{})", s.revocations)
+    };
     match Status::of(s) {
         Some(Status::Open) => "open".into(),
         Some(Status::Ended) => format!("ended, no root{revoked}"),
@@ -66,7 +70,10 @@ impl StatusArgs {
 
     async fn run_async(self) -> eyre::Result<Outcome> {
         let (chain, target) = self.distributor.connect(&self.rpc, false).await?;
-        let from_block = self.from_block.or(target.record.as_ref().map(|r| r.block)).unwrap_or(0);
+        let from_block = self
+            .from_block
+            .or(target.record.as_ref().map(|r| r.block))
+            .unwrap_or(0);
         let o = overview(&chain, target.address, from_block).await?;
         if self.json {
             print_json(&to_json(&o, chain.chain_id))?;
@@ -136,7 +143,12 @@ fn print_human(o: &Overview, chain_id: u64) {
     let dec = o.token.decimals;
     let sym = &o.token.symbol;
     let amount = |v: U256| format!("{} {sym}", tokens(v, dec));
-    println!("distributor {} on chain {chain_id}, paying {} ({})", addr(&o.address), sym, addr(&o.token.address));
+    println!(
+        "distributor {} on chain {chain_id}, paying {} ({})",
+        addr(&o.address),
+        sym,
+        addr(&o.token.address)
+    );
     println!("chain time  {}", utc(o.now));
     let mut t = table(&["Round", "Window (UTC)", "State", "Root", "Total", "Claimed"]);
     for (i, s) in o.rounds.iter().enumerate() {
@@ -148,7 +160,11 @@ fn print_human(o: &Overview, chain_id: u64) {
             window,
             state_text(s),
             if posted { short(&s.root) } else { "-".into() },
-            if posted { tokens(s.total, dec) } else { "-".into() },
+            if posted {
+                tokens(s.total, dec)
+            } else {
+                "-".into()
+            },
             tokens(o.claimed.get(&r).copied().unwrap_or_default(), dec),
         ]);
     }
@@ -161,15 +177,29 @@ fn print_human(o: &Overview, chain_id: u64) {
         amount(o.total_funded),
         amount(o.round_budget * U256::from(o.timeline.round_count))
     );
-    println!("allocated    {} (claimed {}, still owed {})", amount(o.total_allocated), amount(claimed), amount(o.owed()));
+    println!(
+        "allocated    {} (claimed {}, still owed {})",
+        amount(o.total_allocated),
+        amount(claimed),
+        amount(o.owed())
+    );
     println!("unallocated  {}", amount(o.unallocated));
-    println!("sweepable    {} (what `podium sweep` would send the funder now)", amount(o.sweepable));
+    println!(
+        "sweepable    {} (what `podium sweep` would send the funder now)",
+        amount(o.sweepable)
+    );
     let t = &o.timeline;
     println!("program end  {}", utc(t.program_end));
-    println!("claims close {} (posting closes then too)", utc(t.claim_deadline));
+    println!(
+        "claims close {} (posting closes then too)",
+        utc(t.claim_deadline)
+    );
     println!("committee    {}", addr(&o.committee));
     if !o.pending_committee.is_zero() {
-        println!("proposed     {} (not yet accepted)", addr(&o.pending_committee));
+        println!(
+            "proposed     {} (not yet accepted)",
+            addr(&o.pending_committee)
+        );
     }
     println!("funder       {}", addr(&o.funder));
 }

@@ -49,9 +49,14 @@ impl SweepArgs {
         let before = erc20.balanceOf(funder).call().await?;
         let wallet = self.wallet.load().await?;
         // The simulation inside send() explains a refusal (program not ended, a round not final, …).
-        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}")).with_units(token.units());
+        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}"))
+            .with_units(token.units());
         let sent = sender
-            .send(&Call::new(target.address, PodiumDistributor::sweepCall {}.abi_encode(), "sweep()"))
+            .send(&Call::new(
+                target.address,
+                PodiumDistributor::sweepCall {}.abi_encode(),
+                "sweep()",
+            ))
             .await
             .wrap_err("sweeping")?;
         let after = erc20.balanceOf(funder).call().await?;
