@@ -59,6 +59,8 @@ pub fn main_exit() -> std::process::ExitCode {
 
 /// Timestamped logs on stderr (`PODIUM_LOG` or `RUST_LOG` filter them; default `info`).
 fn init_logging() {
+    use std::io::IsTerminal;
+
     use tracing_subscriber::{EnvFilter, fmt};
     let filter = std::env::var("PODIUM_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
@@ -66,6 +68,7 @@ fn init_logging() {
     let _ = fmt()
         .with_env_filter(EnvFilter::new(filter))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
 }

@@ -12,6 +12,11 @@ use crate::{
     stake::Staked,
 };
 
+/// Serialises an address checksummed (EIP-55), as people copy it from explorers.
+pub fn checksum<S: Serializer>(a: &Address, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&a.to_checksum(None))
+}
+
 /// Serialises an amount as a decimal string of base units.
 pub fn decimal<S: Serializer>(v: &U256, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&v.to_string())
@@ -85,8 +90,11 @@ struct JsonReport<'a> {
     exit_code: u8,
     dry_run: bool,
     chain_id: u64,
+    #[serde(serialize_with = "checksum")]
     distributor: Address,
+    #[serde(serialize_with = "checksum")]
     account: Address,
+    #[serde(serialize_with = "checksum")]
     recipient: Address,
     token_symbol: &'a str,
     token_decimals: u8,

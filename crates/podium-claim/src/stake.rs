@@ -56,8 +56,10 @@ pub struct Staked {
     #[serde(serialize_with = "crate::output::decimal")]
     pub amount: U256,
     /// The delegate.
+    #[serde(serialize_with = "crate::output::checksum")]
     pub delegate: Address,
     /// The BondingManager.
+    #[serde(serialize_with = "crate::output::checksum")]
     pub bonding_manager: Address,
     /// The approval, when one was needed.
     pub approve_tx: Option<TxHash>,

@@ -1,0 +1,521 @@
+//! Test support: a real anvil with the token and a funded distributor, rounds built with podium-core
+//! and posted by the committee, a go-livepeer-style keystore for the orchestrator, and the real
+//! `podium-claim` binary run in the foreground or the background.
+#![allow(dead_code, unreachable_pub)] // each test binary uses a different part
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use podium_chain::{
+    Chain, SendOpts, Sender, Wallet,
+    alloy::{
+        eips::Encodable2718,
+        network::{Ethereum, NetworkTransactionBuilder, TransactionBuilder},
+        primitives::{Address, B256, TxHash, U256},
+        providers::Provider,
+        rpc::types::{Filter, TransactionRequest},
+        sol_types::{SolCall, SolEvent, SolValue},
+    },
+    anvil::{self, Anvil, DistributorParams},
+    bindings::{BondingManagerDouble, IERC20, PodiumDistributor, TestToken},
+    send::Call,
+};
+use podium_core::{Built, Leaf, Meta};
+
+pub const DAY: u64 = 86_400;
+pub const ROUND: u64 = 7 * DAY;
+pub const ROOT_DELAY: u64 = DAY;
+pub const PASSWORD: &str = "orchestrator password";
+
+pub fn lpt(whole: u64) -> U256 {
+    U256::from(whole) * U256::from(10u64).pow(U256::from(18))
+}
+
+/// The committee (also funder and deployer): anvil account 0.
+pub fn committee() -> Wallet {
+    anvil::dev_wallet(0)
+}
+
+/// The orchestrator that claims: anvil account 1, loaded by the binary from a keystore.
+pub fn orchestrator() -> Address {
+    anvil::dev_signer(1).address()
+}
+
+/// Someone else: anvil account 2.
+pub fn third_party() -> Wallet {
+    anvil::dev_wallet(2)
+}
+
+/// A deployed, funded program on a fresh anvil, and a directory for files and keys.
+pub struct Env {
+    pub node: Option<Anvil>,
+    pub chain: Chain,
+    pub token: Address,
+    pub distributor: Address,
+    pub params: DistributorParams,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn send(
+    chain: &Chain,
+    wallet: &Wallet,
+    to: Address,
+    data: Vec<u8>,
+    what: &str,
+) -> TxHash {
+    let opts = SendOpts {
+        timeout: 30,
+        ..SendOpts::default()
+    };
+    Sender::new(chain, wallet, &opts, |_| {})
+        .send(&Call::new(to, data, what))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+        .hash
+}
+
+impl Env {
+    /// Anvil (with `extra` arguments), the test token, a 10-round distributor funded for all rounds.
+    pub async fn new(extra: &[&str]) -> Self {
+        Self::timed(extra, ROUND, ROOT_DELAY).await
+    }
+
+    /// Like [`Env::new`] with weekly rounds of `round_duration` seconds and a root delay of
+    /// `root_delay` seconds (short ones keep the chain's clock near the wall clock).
+    pub async fn timed(extra: &[&str], round_duration: u64, root_delay: u64) -> Self {
+        let mut builder = Anvil::builder();
+        for a in extra {
+            builder = builder.arg(*a);
+        }
+        let node = builder.spawn();
+        let chain = node.chain().await;
+        let c = committee();
+        let token = anvil::deploy_test_token(&chain, &c).await;
+        let now = chain.now().await.unwrap();
+        let params = DistributorParams {
+            token,
+            funder: c.address(),
+            committee: c.address(),
+            start: now + 10,
+            round_duration,
+            round_count: 10,
+            round_budget: lpt(1_000),
+            root_delay,
+            claim_window: 60 * DAY,
+        };
+        let distributor = anvil::deploy_distributor(&chain, &c, &params).await;
+        anvil::mint(&chain, &c, token, c.address(), lpt(10_000)).await;
+        let approve = TestToken::approveCall {
+            spender: distributor,
+            value: lpt(10_000),
+        };
+        send(&chain, &c, token, approve.abi_encode(), "approve").await;
+        let fund = PodiumDistributor::fundCall {
+            amount: lpt(10_000),
+        };
+        send(&chain, &c, distributor, fund.abi_encode(), "fund").await;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("rounds")).unwrap();
+        std::fs::create_dir_all(dir.path().join("keystore")).unwrap();
+        std::fs::create_dir_all(dir.path().join("state")).unwrap();
+        anvil::write_keystore(
+            &dir.path().join("keystore"),
+            &anvil::dev_signer(1),
+            PASSWORD,
+        );
+        std::fs::write(dir.path().join("password.txt"), format!("{PASSWORD}\n")).unwrap();
+        Self {
+            node: Some(node),
+            chain,
+            token,
+            distributor,
+            params,
+            dir,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        self.chain_url()
+    }
+
+    fn chain_url(&self) -> String {
+        self.node.as_ref().expect("node running").url()
+    }
+
+    pub fn rounds_dir(&self) -> PathBuf {
+        self.dir.path().join("rounds")
+    }
+
+    pub fn round_path(&self, round: u64) -> PathBuf {
+        self.rounds_dir().join(format!("round-{round}.json"))
+    }
+
+    pub fn ends_at(&self, round: u64) -> u64 {
+        self.params.start + round * self.params.round_duration
+    }
+
+    /// The leaves of a round: the orchestrator gets `amount`, three others a little.
+    pub fn leaves(round: u64, amount: U256) -> Vec<(Address, U256)> {
+        vec![
+            (orchestrator(), amount),
+            (third_party().address(), lpt(3)),
+            (Address::repeat_byte(0x44), lpt(4)),
+            (Address::repeat_byte(0x55), lpt(5) + U256::from(round)),
+        ]
+    }
+
+    /// Builds a round's file with podium-core (for `chain_id` and `distributor`) at `path`.
+    pub fn build_file(
+        &self,
+        round: u64,
+        payouts: &[(Address, U256)],
+        chain_id: u64,
+        distributor: Address,
+        path: &Path,
+    ) -> B256 {
+        let mut payouts = payouts.to_vec();
+        payouts.sort();
+        let leaves: Vec<Leaf> = payouts
+            .iter()
+            .enumerate()
+            .map(|(i, &(account, amount))| Leaf {
+                round,
+                index: i as u64,
+                account,
+                amount,
+            })
+            .collect();
+        let total = payouts.iter().map(|p| p.1).sum();
+        let meta = Meta {
+            chain_id: Some(chain_id),
+            distributor: Some(distributor),
+            round,
+            total,
+            budget: self.params.round_budget,
+            decimals: 18,
+            rules_digest: B256::repeat_byte(1),
+            inputs_digest: B256::repeat_byte(2),
+        };
+        let built = Built::from_leaves(leaves, meta).unwrap();
+        built.write_atomic(path).unwrap();
+        built.root()
+    }
+
+    /// Warps past the round's end (if needed), writes its file into the rounds directory and posts
+    /// its root; the root is pending until [`Env::make_valid`].
+    pub async fn post_round(&self, round: u64, amount: U256) -> B256 {
+        let chain_id = self.chain.chain_id;
+        let path = self.round_path(round);
+        let payouts = Self::leaves(round, amount);
+        let root = self.build_file(round, &payouts, chain_id, self.distributor, &path);
+        let now = self.chain.now().await.unwrap();
+        if now < self.ends_at(round) {
+            anvil::warp(&self.chain, self.ends_at(round)).await;
+        }
+        let total: U256 = payouts.iter().map(|p| p.1).sum();
+        let call = PodiumDistributor::postRootCall {
+            round: U256::from(round),
+            root,
+            total,
+            uri: format!("https://example.org/round-{round}.json"),
+        };
+        send(
+            &self.chain,
+            &committee(),
+            self.distributor,
+            call.abi_encode(),
+            "postRoot",
+        )
+        .await;
+        root
+    }
+
+    /// Warps until every posted root is valid.
+    pub async fn make_valid(&self) {
+        let now = self.chain.now().await.unwrap();
+        anvil::warp(&self.chain, now + self.params.root_delay + 1).await;
+    }
+
+    pub async fn revoke(&self, round: u64) {
+        let call = PodiumDistributor::revokeRootCall {
+            round: U256::from(round),
+        };
+        send(
+            &self.chain,
+            &committee(),
+            self.distributor,
+            call.abi_encode(),
+            "revokeRoot",
+        )
+        .await;
+    }
+
+    pub async fn balance(&self, account: Address) -> U256 {
+        IERC20::new(self.token, &self.chain.provider)
+            .balanceOf(account)
+            .call()
+            .await
+            .unwrap()
+    }
+
+    pub async fn nonce(&self, account: Address) -> u64 {
+        self.chain
+            .provider
+            .get_transaction_count(account)
+            .await
+            .unwrap()
+    }
+
+    /// `Claimed` events for `account`: (round, amount, tx).
+    pub async fn claimed_events(&self, account: Address) -> Vec<(u64, U256, TxHash)> {
+        let filter = Filter::new()
+            .address(self.distributor)
+            .event_signature(PodiumDistributor::Claimed::SIGNATURE_HASH)
+            .topic2(account.into_word())
+            .from_block(0);
+        self.chain
+            .provider
+            .get_logs(&filter)
+            .await
+            .unwrap()
+            .iter()
+            .map(|log| {
+                let e = PodiumDistributor::Claimed::decode_log(&log.inner).unwrap();
+                (
+                    u64::try_from(e.data.round).unwrap(),
+                    e.data.amount,
+                    log.transaction_hash.unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// The orchestrator's claim of `round` from its file, as the contract takes it.
+    pub fn claim_of(&self, round: u64) -> PodiumDistributor::claimManyCall {
+        let file = podium_core::DistributionFile::read(&self.round_path(round)).unwrap();
+        let c = file.claim(&orchestrator()).unwrap();
+        PodiumDistributor::claimManyCall {
+            account: orchestrator(),
+            claims: vec![podium_chain::bindings::IPodiumDistributor::Claim {
+                round: U256::from(round),
+                index: U256::from(c.index),
+                amount: c.amount.0,
+                proof: c.proof.clone(),
+            }],
+        }
+    }
+
+    /// Deploys the BondingManager test double for the token.
+    pub async fn deploy_bonding_manager(&self) -> Address {
+        let code = [
+            BondingManagerDouble::BYTECODE.to_vec(),
+            self.token.abi_encode(),
+        ]
+        .concat();
+        let opts = SendOpts::default();
+        Sender::new(&self.chain, &committee(), &opts, |_| {})
+            .send(&Call::deploy(code, "deploy BondingManagerDouble"))
+            .await
+            .unwrap()
+            .receipt
+            .contract_address
+            .unwrap()
+    }
+
+    /// The binary with the node, the keystore, the state directory and quick retries.
+    pub fn claim_cmd(&self) -> Command {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("podium-claim"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PODIUM_LOG", "info")
+            .args(["--rpc-url", &self.chain_url()])
+            .args(["--rpc-backoff", "100"])
+            .arg("--keystore")
+            .arg(self.dir.path().join("keystore"))
+            .arg("--password-file")
+            .arg(self.dir.path().join("password.txt"))
+            .arg("--state-dir")
+            .arg(self.dir.path().join("state"));
+        cmd
+    }
+
+    /// Like [`Env::claim_cmd`] without a wallet.
+    pub fn dry_cmd(&self) -> Command {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("podium-claim"));
+        cmd.env_clear()
+            .args(["--rpc-url", &self.chain_url()])
+            .args(["--rpc-backoff", "100"])
+            .arg("--state-dir")
+            .arg(self.dir.path().join("state"));
+        cmd
+    }
+}
+
+/// Runs to completion: (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("run podium-claim");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A `podium-claim` running in the background whose stderr the test can wait on.
+pub struct Background {
+    child: Child,
+    stderr: Arc<Mutex<String>>,
+    stdout: Arc<Mutex<String>>,
+}
+
+impl Background {
+    pub fn spawn(cmd: &mut Command) -> Self {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn podium-claim");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let stdout = Arc::new(Mutex::new(String::new()));
+        for (pipe, buf) in [
+            (
+                Box::new(child.stderr.take().unwrap()) as Box<dyn std::io::Read + Send>,
+                stderr.clone(),
+            ),
+            (Box::new(child.stdout.take().unwrap()), stdout.clone()),
+        ] {
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let mut b = buf.lock().unwrap();
+                    b.push_str(&line);
+                    b.push('\n');
+                }
+            });
+        }
+        Self {
+            child,
+            stderr,
+            stdout,
+        }
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    pub fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    /// Waits until stderr contains `text` (panics after `secs`).
+    pub async fn wait_for(&mut self, text: &str, secs: u64) {
+        let started = Instant::now();
+        while !self.stderr().contains(text) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // Let the reader threads drain.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                if self.stderr().contains(text) {
+                    return;
+                }
+                panic!(
+                    "podium-claim exited ({status}) before printing {text:?}\nstderr:\n{}\nstdout:\n{}",
+                    self.stderr(),
+                    self.stdout()
+                );
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(secs),
+                "no {text:?} after {secs}s\nstderr:\n{}",
+                self.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    }
+
+    /// Kills it outright (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits for the exit code (panics after `secs`).
+    pub async fn finish(&mut self, secs: u64) -> i32 {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                return status.code().unwrap_or(-1);
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(secs),
+                "podium-claim still running after {secs}s\nstderr:\n{}",
+                self.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends a call into the pool without waiting for it (the test mines when it wants).
+pub async fn send_async(chain: &Chain, wallet: &Wallet, to: Address, data: Vec<u8>) -> TxHash {
+    let p = &chain.provider;
+    let from = wallet.address();
+    let nonce = p.get_transaction_count(from).pending().await.unwrap();
+    let fees = p.estimate_eip1559_fees().await.unwrap();
+    let request = TransactionRequest::default()
+        .from(from)
+        .to(to)
+        .input(data.into())
+        .with_nonce(nonce)
+        .with_gas_limit(1_000_000)
+        .with_max_fee_per_gas(fees.max_fee_per_gas)
+        .with_max_priority_fee_per_gas(fees.max_priority_fee_per_gas)
+        .with_chain_id(chain.chain_id);
+    let envelope = <TransactionRequest as NetworkTransactionBuilder<Ethereum>>::build(
+        request,
+        &wallet.ethereum_wallet(),
+    )
+    .await
+    .unwrap();
+    let hash = *envelope.tx_hash();
+    let _pending = p
+        .send_raw_transaction(&envelope.encoded_2718())
+        .await
+        .unwrap();
+    hash
+}
+
+/// How many transactions wait in anvil's pool.
+pub async fn pool_size(chain: &Chain) -> u64 {
+    let status: serde_json::Value = chain
+        .provider
+        .raw_request("txpool_status".into(), ())
+        .await
+        .unwrap();
+    let pending = status["pending"].as_str().unwrap_or("0x0");
+    u64::from_str_radix(pending.trim_start_matches("0x"), 16).unwrap()
+}
+
+/// Parses the binary's JSON report.
+pub fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+}
