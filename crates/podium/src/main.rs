@@ -14,6 +14,7 @@ use clap::Parser;
 
 mod cmd;
 mod output;
+mod report;
 
 /// Weekly on-chain performance rewards: build, verify and publish Merkle reward rounds.
 #[derive(Debug, Parser)]

@@ -63,4 +63,6 @@ commands! {
     Revoke(revoke::RevokeArgs),
     /// Send the funder what can be swept now.
     Sweep(sweep::SweepArgs),
+    /// The program's metrics per round: tables, --json, or an HTML page with charts (--html).
+    Report(report::ReportArgs),
 }

@@ -1,0 +1,88 @@
+//! `podium report`: the program's metrics per round, as tables, JSON and an HTML page with charts.
+
+use std::path::PathBuf;
+
+use alloy_primitives::Address;
+use clap::Args;
+use podium_chain::{DistributorOpts, RpcOpts};
+
+use super::{Outcome, build::parse_addr};
+use crate::{
+    output::print_json,
+    report::{self, ChainSource, Request},
+};
+
+/// Report on the program: per round, orchestrators meeting the threshold (per region and overall),
+/// the top 5 scores per region, orchestrators seen for the first time, and tokens allocated and
+/// unallocated per region; with --rpc-url also claimed and unclaimed per round and the share of
+/// claimed tokens staked within 7 days of the claim.
+///
+/// Rounds directory layout: DIR/round-N/rules.toml, DIR/round-N/scores/ (the round's .json/.csv
+/// score files; or DIR/round-N/scores.json), and DIR/round-N/distribution.json (or DIR/round-N.json),
+/// for every round from 1. Each round's payouts are recomputed and must match its distribution file.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// The program file (the one `podium deploy --config` takes).
+    #[arg(long, env = "PODIUM_PROGRAM", value_name = "FILE")]
+    program: PathBuf,
+    /// The rounds directory (layout above).
+    #[arg(long, value_name = "DIR")]
+    rounds: PathBuf,
+    /// Print the report as JSON (amounts exact, in base units) instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// Also write the report as one self-contained HTML page with charts (written atomically).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// The BondingManager whose Bond events count as staking (default on chain 42161: Livepeer's,
+    /// 0x35Bcf3c30594191d53231E4FF333E8A770453e40; elsewhere staking is not measured without it).
+    #[arg(long, env = "PODIUM_BONDING_MANAGER", value_name = "ADDRESS", value_parser = parse_addr)]
+    bonding_manager: Option<Address>,
+    /// First block of the distributor's logs (default: the deployment record's block, else 0).
+    #[arg(long, value_name = "BLOCK")]
+    from_block: Option<u64>,
+    /// Most blocks per eth_getLogs request (public endpoints refuse wide ranges).
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    log_blocks: u64,
+    #[command(flatten)]
+    distributor: DistributorOpts,
+    #[command(flatten)]
+    rpc: RpcOpts,
+}
+
+impl ReportArgs {
+    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+        let rounds = report::discover(&self.rounds)?;
+        let chain = self.rpc.rpc_url.is_some().then(|| ChainSource {
+            rpc: self.rpc.clone(),
+            distributor: self.distributor.clone(),
+            bonding_manager: self.bonding_manager,
+            from_block: self.from_block,
+            log_blocks: self.log_blocks,
+        });
+        if chain.is_none() && self.distributor.is_given() {
+            eyre::bail!(
+                "--deployment/--distributor need --rpc-url (or ETH_RPC_URL) to read the chain"
+            );
+        }
+        let request = Request {
+            program: self.program,
+            rounds,
+            chain,
+            html: self.html.clone(),
+        };
+        let report = report::run(&request)?;
+        if self.json {
+            print_json(&report.to_json())?;
+            if let Some(path) = &self.html {
+                eprintln!("wrote {}", path.display());
+            }
+        } else {
+            print!("{}", report.text());
+            if let Some(path) = &self.html {
+                println!("wrote {}", path.display());
+            }
+        }
+        Ok(Outcome::Success)
+    }
+}

@@ -1,0 +1,290 @@
+//! What the report reads from the chain: the distributor's `RootPosted`, `RootRevoked` and `Claimed`
+//! events, and the BondingManager's `Bond` events of the addresses that received claimed tokens. Logs
+//! are queried in block ranges of at most `log_blocks` blocks (public endpoints refuse wide ranges),
+//! through the chain library's retrying provider.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use alloy_primitives::{Address, B256, U256};
+use eyre::{WrapErr, eyre};
+use podium_chain::{
+    Chain,
+    alloy::{
+        eips::BlockNumberOrTag,
+        providers::Provider,
+        rpc::types::{Filter, Log},
+        sol_types::SolEvent,
+    },
+    bindings::{
+        BondingManagerDouble::Bond,
+        PodiumDistributor::{self, Claimed, RootPosted, RootRevoked},
+    },
+};
+
+use super::stake::{BondEvent, ClaimEvent, Position};
+
+/// Livepeer's BondingManager proxy on Arbitrum One, used when the program runs on chain 42161 and
+/// no other address is given.
+pub(crate) const ARBITRUM_BONDING_MANAGER: Address =
+    alloy_primitives::address!("35Bcf3c30594191d53231E4FF333E8A770453e40");
+
+/// Addresses per `eth_getLogs` topic list, so requests stay small.
+const ADDRESSES_PER_QUERY: usize = 100;
+
+/// A root as posted (the last `RootPosted` of the round not followed by a `RootRevoked`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Posted {
+    pub(crate) root: B256,
+    pub(crate) total: U256,
+    pub(crate) valid_at: u64,
+    pub(crate) uri: String,
+    pub(crate) tx: B256,
+    pub(crate) block: u64,
+}
+
+/// Everything read from the chain.
+#[derive(Debug, Clone)]
+pub(crate) struct Facts {
+    pub(crate) chain_id: u64,
+    /// The endpoint, redacted.
+    pub(crate) url: String,
+    pub(crate) distributor: Address,
+    /// The token the distributor pays, from `TOKEN()`.
+    pub(crate) token: Address,
+    pub(crate) symbol: String,
+    pub(crate) decimals: u8,
+    pub(crate) bonding_manager: Option<Address>,
+    pub(crate) from_block: u64,
+    pub(crate) latest_block: u64,
+    /// The latest block's timestamp.
+    pub(crate) now: u64,
+    /// Per round, the root in force.
+    pub(crate) posted: BTreeMap<u64, Posted>,
+    /// Per round, how many roots were revoked.
+    pub(crate) revoked: BTreeMap<u64, usize>,
+    pub(crate) claims: Vec<ClaimEvent>,
+    /// `None` when no BondingManager is known.
+    pub(crate) bonds: Option<Vec<BondEvent>>,
+    /// `eth_getLogs` requests made.
+    pub(crate) log_queries: usize,
+}
+
+/// Block timestamps, fetched once per block when the node does not put them in its logs.
+struct Times<'a> {
+    chain: &'a Chain,
+    cache: BTreeMap<u64, u64>,
+}
+
+impl Times<'_> {
+    async fn of(&mut self, log: &Log) -> eyre::Result<u64> {
+        if let Some(t) = log.block_timestamp {
+            return Ok(t);
+        }
+        let n = log
+            .block_number
+            .ok_or_else(|| eyre!("the node returned a log without a block number"))?;
+        if let Some(t) = self.cache.get(&n) {
+            return Ok(*t);
+        }
+        let block = self
+            .chain
+            .provider
+            .get_block_by_number(BlockNumberOrTag::Number(n))
+            .await
+            .map_err(|e| self.chain.rpc_err("eth_getBlockByNumber", e))?
+            .ok_or_else(|| eyre!("{} has no block {n}", self.chain.url))?;
+        self.cache.insert(n, block.header.timestamp);
+        Ok(block.header.timestamp)
+    }
+}
+
+fn position(log: &Log) -> eyre::Result<Position> {
+    match (log.block_number, log.log_index) {
+        (Some(b), Some(i)) => Ok((b, i)),
+        _ => Err(eyre!(
+            "the node returned a pending log (no block number or index)"
+        )),
+    }
+}
+
+fn small(v: U256, what: &str) -> eyre::Result<u64> {
+    u64::try_from(v).map_err(|_| eyre!("{what} {v} does not fit in 64 bits"))
+}
+
+/// Queries `filter` over `from..=to` in ranges of `step` blocks.
+async fn logs_in_ranges(
+    chain: &Chain,
+    filter: &Filter,
+    from: u64,
+    to: u64,
+    step: u64,
+    queries: &mut usize,
+) -> eyre::Result<Vec<Log>> {
+    let mut out = Vec::new();
+    let mut start = from;
+    while start <= to {
+        let end = start.saturating_add(step.max(1) - 1).min(to);
+        let f = filter.clone().from_block(start).to_block(end);
+        let logs = chain
+            .provider
+            .get_logs(&f)
+            .await
+            .map_err(|e| chain.rpc_err("eth_getLogs", e))
+            .wrap_err_with(|| format!("reading logs of blocks {start}..={end}"))?;
+        *queries += 1;
+        out.extend(logs);
+        start = end + 1;
+    }
+    Ok(out)
+}
+
+/// Reads the facts. `from_block` is where the distributor's logs start (its deployment block when
+/// known); bonds are read from the first claim's block on.
+pub(crate) async fn read(
+    chain: &Chain,
+    distributor: Address,
+    bonding_manager: Option<Address>,
+    from_block: u64,
+    log_blocks: u64,
+) -> eyre::Result<Facts> {
+    podium_chain::distributor::expect_code(chain, distributor).await?;
+    let token = PodiumDistributor::new(distributor, &chain.provider)
+        .TOKEN()
+        .call()
+        .await
+        .map_err(|e| eyre!("TOKEN() on {distributor}: {e} (is this a podium distributor?)"))?;
+    let info = podium_chain::distributor::token_info(chain, token).await?;
+    let latest_block = chain
+        .provider
+        .get_block_number()
+        .await
+        .map_err(|e| chain.rpc_err("eth_blockNumber", e))?;
+    let now = chain.now().await?;
+    let mut times = Times {
+        chain,
+        cache: BTreeMap::new(),
+    };
+    let mut log_queries = 0;
+
+    let filter = Filter::new().address(distributor).event_signature(vec![
+        RootPosted::SIGNATURE_HASH,
+        RootRevoked::SIGNATURE_HASH,
+        Claimed::SIGNATURE_HASH,
+    ]);
+    let mut logs = logs_in_ranges(
+        chain,
+        &filter,
+        from_block,
+        latest_block,
+        log_blocks,
+        &mut log_queries,
+    )
+    .await?;
+    logs.sort_by_key(|l| (l.block_number, l.log_index));
+    let mut posted = BTreeMap::new();
+    let mut revoked: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut claims = Vec::new();
+    for log in &logs {
+        let bad = |e| eyre!("an undecodable event from {distributor}: {e}");
+        match log.topic0() {
+            Some(&RootPosted::SIGNATURE_HASH) => {
+                let e = RootPosted::decode_log(&log.inner).map_err(bad)?.data;
+                posted.insert(
+                    small(e.round, "round")?,
+                    Posted {
+                        root: e.root,
+                        total: e.total,
+                        valid_at: small(e.validAt, "validAt")?,
+                        uri: e.uri,
+                        tx: log.transaction_hash.unwrap_or_default(),
+                        block: position(log)?.0,
+                    },
+                );
+            }
+            Some(&RootRevoked::SIGNATURE_HASH) => {
+                let e = RootRevoked::decode_log(&log.inner).map_err(bad)?.data;
+                let round = small(e.round, "round")?;
+                posted.remove(&round);
+                *revoked.entry(round).or_default() += 1;
+            }
+            Some(&Claimed::SIGNATURE_HASH) => {
+                let e = Claimed::decode_log(&log.inner).map_err(bad)?.data;
+                claims.push(ClaimEvent {
+                    round: small(e.round, "round")?,
+                    account: e.account,
+                    recipient: e.recipient,
+                    amount: e.amount,
+                    at: position(log)?,
+                    time: times.of(log).await?,
+                    tx: log.transaction_hash.unwrap_or_default(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    let bonds = match bonding_manager {
+        None => None,
+        Some(bm) => {
+            podium_chain::distributor::expect_code(chain, bm)
+                .await
+                .wrap_err("checking the BondingManager address")?;
+            let recipients: Vec<B256> = claims
+                .iter()
+                .map(|c| c.recipient)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .map(|a| a.into_word())
+                .collect();
+            let first = claims.iter().map(|c| c.at.0).min();
+            let mut bonds = Vec::new();
+            if let Some(first) = first {
+                for chunk in recipients.chunks(ADDRESSES_PER_QUERY) {
+                    let filter = Filter::new()
+                        .address(bm)
+                        .event_signature(Bond::SIGNATURE_HASH)
+                        .topic3(chunk.to_vec());
+                    let logs = logs_in_ranges(
+                        chain,
+                        &filter,
+                        first,
+                        latest_block,
+                        log_blocks,
+                        &mut log_queries,
+                    )
+                    .await
+                    .wrap_err_with(|| format!("reading Bond events of {bm}"))?;
+                    for log in &logs {
+                        let e = Bond::decode_log(&log.inner)
+                            .map_err(|e| eyre!("an undecodable Bond event from {bm}: {e}"))?
+                            .data;
+                        bonds.push(BondEvent {
+                            delegator: e.delegator,
+                            additional: e.additionalAmount,
+                            at: position(log)?,
+                            time: times.of(log).await?,
+                        });
+                    }
+                }
+            }
+            Some(bonds)
+        }
+    };
+    Ok(Facts {
+        chain_id: chain.chain_id,
+        url: chain.url.clone(),
+        distributor,
+        token,
+        symbol: info.symbol,
+        decimals: info.decimals,
+        bonding_manager,
+        from_block,
+        latest_block,
+        now,
+        posted,
+        revoked,
+        claims,
+        bonds,
+        log_queries,
+    })
+}

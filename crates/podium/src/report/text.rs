@@ -1,0 +1,203 @@
+//! The report as terminal tables.
+
+use std::fmt::Write;
+
+use podium_chain::time::{duration, utc};
+
+use super::{
+    Report,
+    json::{NOTES, STAKE_METHOD},
+    percent,
+};
+use crate::output::{addr, align_right, table};
+
+/// The first and last hex digits of an address, for narrow columns.
+pub(crate) fn short(a: &alloy_primitives::Address) -> String {
+    let s = addr(a);
+    format!("{}…{}", &s[..6], &s[s.len() - 4..])
+}
+
+impl Report {
+    /// Every table, as one text for the terminal.
+    pub(crate) fn text(&self) -> String {
+        let mut out = String::new();
+        let p = &self.program;
+        let sym = &self.symbol;
+        let _ = writeln!(
+            out,
+            "Program {} on chain {}: {} rounds of {} {sym} from {}, {} each; root delay {}, claim window {}\n",
+            self.program_path.display(),
+            p.chain_id,
+            p.round_count,
+            p.round_budget,
+            utc(p.start),
+            duration(p.round_duration),
+            duration(p.root_delay),
+            duration(p.claim_window),
+        );
+
+        let mut t = table(&[
+            "round",
+            "ended",
+            "scored",
+            "met threshold",
+            "new",
+            &format!("paid ({sym})"),
+            &format!("unallocated ({sym})"),
+            "recipients",
+            "root",
+        ]);
+        for r in &self.rounds {
+            let m = &r.metrics;
+            t.add_row(vec![
+                m.round.to_string(),
+                utc(r.window.1),
+                m.scored.to_string(),
+                m.met.to_string(),
+                m.new.len().to_string(),
+                self.tokens(m.paid),
+                self.tokens(m.unallocated),
+                m.recipients.to_string(),
+                r.root
+                    .map_or_else(|| "not built".into(), |root| root.to_string()),
+            ]);
+        }
+        align_right(&mut t, &[0, 2, 3, 4, 5, 6, 7]);
+        let _ = writeln!(out, "Rounds\n{t}\n");
+
+        let mut t = table(&[
+            "round",
+            "region",
+            "threshold",
+            "scored",
+            "met threshold",
+            "new",
+            "top 5 scores",
+        ]);
+        for r in &self.rounds {
+            for g in &r.metrics.regions {
+                let top: Vec<String> = g
+                    .top
+                    .iter()
+                    .map(|s| {
+                        let mark = if s.excluded { " (excluded)" } else { "" };
+                        format!("{} {}{mark}", s.score, short(&s.account))
+                    })
+                    .collect();
+                t.add_row(vec![
+                    r.metrics.round.to_string(),
+                    g.region.to_string(),
+                    g.threshold
+                        .map_or_else(|| "no pool".into(), |t| t.to_string()),
+                    g.scored.to_string(),
+                    g.met.to_string(),
+                    g.new.to_string(),
+                    top.join("\n"),
+                ]);
+            }
+        }
+        align_right(&mut t, &[0, 2, 3, 4, 5]);
+        let _ = writeln!(out, "Orchestrators per region\n{t}\n");
+
+        let mut t = table(&[
+            "round",
+            "region",
+            &format!("pool ({sym})"),
+            &format!("split ({sym})"),
+            &format!("cut by cap ({sym})"),
+            &format!("paid ({sym})"),
+            &format!("unallocated ({sym})"),
+        ]);
+        for r in &self.rounds {
+            let m = &r.metrics;
+            for g in &m.regions {
+                t.add_row(vec![
+                    m.round.to_string(),
+                    g.region.to_string(),
+                    self.tokens(g.pool),
+                    self.tokens(g.split),
+                    self.tokens(g.cut_by_cap + g.below_minimum),
+                    self.tokens(g.paid),
+                    self.tokens(g.unallocated),
+                ]);
+            }
+            if !m.outside_pools.is_zero() {
+                t.add_row(vec![
+                    m.round.to_string(),
+                    "outside pools".into(),
+                    "–".into(),
+                    "–".into(),
+                    "–".into(),
+                    self.tokens(alloy_primitives::U256::ZERO),
+                    self.tokens(m.outside_pools),
+                ]);
+            }
+        }
+        align_right(&mut t, &[0, 2, 3, 4, 5, 6]);
+        let _ = writeln!(out, "{sym} per region\n{t}\n");
+
+        if let Some(f) = &self.chain {
+            let bonds = f.bonds.is_some();
+            let mut t = table(&[
+                "round",
+                "posted root (tx)",
+                &format!("claimed ({sym})"),
+                &format!("unclaimed ({sym})"),
+                "claims",
+                &format!("staked ≤7d ({sym})"),
+                "share staked",
+            ]);
+            for r in &self.rounds {
+                let Some(c) = &r.chain else { continue };
+                let posted = c.posted.as_ref().map_or_else(
+                    || "not posted".into(),
+                    |p| format!("{}\n({})", p.root, p.tx),
+                );
+                let (staked, share) = if bonds {
+                    let open = if c.claims.open_windows > 0 {
+                        format!(" ({} still open)", c.claims.open_windows)
+                    } else {
+                        String::new()
+                    };
+                    (
+                        self.tokens(c.claims.staked),
+                        percent(c.claims.staked, c.claims.claimed) + &open,
+                    )
+                } else {
+                    ("–".into(), "no BondingManager".into())
+                };
+                t.add_row(vec![
+                    r.metrics.round.to_string(),
+                    posted,
+                    self.tokens(c.claims.claimed),
+                    self.tokens(c.unclaimed),
+                    c.claims.claims.to_string(),
+                    staked,
+                    share,
+                ]);
+            }
+            align_right(&mut t, &[0, 2, 3, 4, 5, 6]);
+            let _ = writeln!(
+                out,
+                "Claims and stake on chain {} (distributor {}, read at block {}, {}; {} log queries)\n{t}\n",
+                f.chain_id,
+                addr(&f.distributor),
+                f.latest_block,
+                utc(f.now),
+                f.log_queries
+            );
+            let _ = writeln!(out, "{STAKE_METHOD}\n");
+        }
+        for note in NOTES {
+            let _ = writeln!(out, "- {note}");
+        }
+        let _ = writeln!(
+            out,
+            "- Amounts are rounded to 0.01 {sym} here; --json has them exact, in base units."
+        );
+        for w in &self.warnings {
+            let _ = writeln!(out, "warning: {w}");
+        }
+        out
+    }
+}
