@@ -47,6 +47,11 @@ cargo fmt --all --check
 step "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The report's browser test opens its HTML page in headless Chromium (Debian's package, installed here
+# when missing); where it cannot be installed the test skips and says why.
+step "chromium for the report's browser test (tools/chromium.sh)"
+export "$(tools/chromium.sh)"
+
 step "cargo test --workspace"
 cargo test --workspace --locked
 
