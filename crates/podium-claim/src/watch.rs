@@ -86,7 +86,8 @@ pub async fn run(cli: Cli) -> Exit {
     let mut stop = signals();
     let json = cli.json;
     let interval = cli.interval;
-    let max_backoff = interval.min(Duration::from_secs(300));
+    // Through an outage, ask less and less often: up to a minute, or the interval if longer.
+    let max_backoff = interval.max(Duration::from_secs(60));
     let mut backoff = Duration::from_secs(1);
     tracing::info!(
         "watching {} every {}s",
@@ -128,6 +129,7 @@ pub async fn run(cli: Cli) -> Exit {
     );
     backoff = Duration::from_secs(1);
     let mut last: BTreeMap<u64, (Status, String)> = BTreeMap::new();
+    let mut outage = false;
     loop {
         let cycle = async {
             let files = load_inputs(&session.cli).await?;
@@ -144,11 +146,29 @@ pub async fn run(cli: Cli) -> Exit {
         let mut wait = interval;
         match result {
             Ok((outcome, staked)) => {
+                if outage {
+                    tracing::info!("the node {} answers again", session.chain.url);
+                }
+                outage = false;
                 backoff = Duration::from_secs(1);
                 for p in &outcome.plans {
                     let now = (p.status, p.reason.clone());
                     if last.get(&p.round) != Some(&now) {
-                        tracing::info!("round {}: {} ({})", p.round, p.status.label(), p.reason);
+                        if p.status == Status::Refused {
+                            tracing::warn!(
+                                "round {}: refused ({}) [{}]",
+                                p.round,
+                                p.reason,
+                                p.source
+                            );
+                        } else {
+                            tracing::info!(
+                                "round {}: {} ({})",
+                                p.round,
+                                p.status.label(),
+                                p.reason
+                            );
+                        }
                         last.insert(p.round, now);
                     }
                 }
@@ -173,6 +193,7 @@ pub async fn run(cli: Cli) -> Exit {
                     "{e}; the node seems down, trying again in {}s",
                     backoff.as_secs()
                 );
+                outage = true;
                 wait = backoff;
                 backoff = (backoff * 2).min(max_backoff);
             }

@@ -244,3 +244,55 @@ fn help_explains_the_exit_codes_and_the_keystore() {
         assert!(out.contains(needle), "--help lacks {needle:?}:\n{out}");
     }
 }
+
+#[tokio::test]
+async fn a_failed_stake_exits_6_and_the_next_run_stakes_what_was_claimed() {
+    let env = Env::new(&[]).await;
+    env.post_round(1, lpt(10)).await;
+    env.make_valid().await;
+    // A contract without bond(): the claim goes through, the stake cannot.
+    let (code, out, err) = run(env
+        .claim_cmd()
+        .args(["--stake", "--bonding-manager", &env.token.to_string()])
+        .arg(env.rounds_dir()));
+    assert_eq!(code, 6, "{out}\n{err}");
+    assert!(
+        err.contains("the claim is done, but staking 10 PTT failed"),
+        "{err}"
+    );
+    assert_eq!(env.balance(orchestrator()).await, lpt(10));
+
+    let bm = env.deploy_bonding_manager().await;
+    let (code, out, err) = run(env
+        .claim_cmd()
+        .args(["--stake", "--json", "--bonding-manager", &bm.to_string()])
+        .arg(env.rounds_dir()));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let report = json(&out);
+    assert_eq!(report["rounds"][0]["status"], "claimed");
+    assert!(
+        report["rounds"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("claimed by your transaction"),
+        "{out}"
+    );
+    assert_eq!(report["stake"]["amount"], lpt(10).to_string());
+    let double = BondingManagerDouble::new(bm, &env.chain.provider);
+    assert_eq!(
+        double.bondedAmount(orchestrator()).call().await.unwrap(),
+        lpt(10)
+    );
+    assert_eq!(env.claimed_events(orchestrator()).await.len(), 1);
+
+    // Once staked, a third run has nothing to do and stakes nothing more.
+    let (code, _, _) = run(env
+        .claim_cmd()
+        .args(["--stake", "--bonding-manager", &bm.to_string()])
+        .arg(env.rounds_dir()));
+    assert_eq!(code, 1);
+    assert_eq!(
+        double.bondedAmount(orchestrator()).call().await.unwrap(),
+        lpt(10)
+    );
+}

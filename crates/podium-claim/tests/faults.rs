@@ -488,3 +488,53 @@ async fn a_killed_run_is_finished_by_the_next_without_paying_twice() {
         "the in-flight record was not cleared"
     );
 }
+
+/// Watch mode rides out an RPC outage: the node stops (saving its state) and comes back; the
+/// watcher backs off, resumes, and claims the next round once.
+#[tokio::test]
+async fn watch_mode_backs_off_through_an_rpc_outage_and_resumes() {
+    let state_dir = tempfile::tempdir().unwrap();
+    let state_arg = state_dir
+        .path()
+        .join("anvil-state.json")
+        .display()
+        .to_string();
+    let mut env = Env::new(&["--state", &state_arg]).await;
+    env.post_round(1, lpt(10)).await;
+    env.make_valid().await;
+    let mut watcher = Background::spawn(
+        env.claim_cmd()
+            .args(["--watch", "--interval", "1", "--rpc-retries", "0"])
+            .arg(env.rounds_dir()),
+    );
+    watcher.wait_for("round 1: claimed", 60).await;
+
+    let node = env.node.take().unwrap();
+    let port = node.port();
+    node.stop();
+    watcher
+        .wait_for("the node seems down, trying again in 2s", 30)
+        .await;
+    env.node = Some(
+        Anvil::builder()
+            .port(port)
+            .arg("--state")
+            .arg(&state_arg)
+            .spawn(),
+    );
+    watcher.wait_for("answers again", 60).await;
+
+    // The restarted node's clock starts from the wall clock again; posting warps it forward.
+    env.post_round(2, lpt(20)).await;
+    env.make_valid().await;
+    watcher.wait_for("round 2: claimed", 60).await;
+    watcher.terminate();
+    assert_eq!(watcher.finish(30).await, 0, "{}", watcher.stderr());
+    let events = env.claimed_events(orchestrator()).await;
+    assert_eq!(
+        events.iter().map(|e| e.0).collect::<Vec<_>>(),
+        [1, 2],
+        "{events:?}"
+    );
+    assert_eq!(env.balance(orchestrator()).await, lpt(30));
+}
