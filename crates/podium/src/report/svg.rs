@@ -167,14 +167,24 @@ impl Chart {
             esc(&self.title),
             x = w / 2.0
         );
-        // Legend, centred under the title.
-        let widths: Vec<f64> = self
+        // Legend, centred under the title: the series that have bars.
+        let used: Vec<&Series> = self
             .series
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                self.groups
+                    .iter()
+                    .any(|g| g.bars.iter().any(|b| b.series == *i))
+            })
+            .map(|(_, se)| se)
+            .collect();
+        let widths: Vec<f64> = used
             .iter()
             .map(|se| 22.0 + 6.4 * se.name.chars().count() as f64 + 14.0)
             .collect();
         let mut lx = (w - widths.iter().sum::<f64>()) / 2.0;
-        for (se, w) in self.series.iter().zip(&widths) {
+        for (se, w) in used.iter().zip(&widths) {
             let _ = write!(
                 s,
                 r#"<rect class="key" x="{lx:.1}" y="34" width="12" height="12" fill="{}"/><text class="legend" x="{:.1}" y="44">{}</text>"#,

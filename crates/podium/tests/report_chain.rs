@@ -1,0 +1,407 @@
+//! `podium report --rpc-url` against a real anvil that the test starts on a free port (and stops):
+//! a two-round program is deployed, funded and posted; orchestrators claim in the ways the claimer
+//! allows (one round at a time, several rounds in one claimMany, to a cold wallet) and bond (within
+//! the week, after it, from the wrong address); one never claims. The report's claimed, unclaimed
+//! and staked-within-7-days figures are checked to the wei against amounts worked out by hand, and
+//! its roots and transaction hashes against the posting receipts.
+
+mod report_support;
+
+use std::{fs, path::Path};
+
+use alloy_primitives::{Address, B256, U256, address};
+use podium_chain::{
+    Chain, SendOpts, Sender, Wallet,
+    alloy::sol_types::{SolCall, SolConstructor},
+    anvil::{self, Anvil},
+    bindings::{BondingManagerDouble, IERC20, IPodiumDistributor, PodiumDistributor},
+    block_on,
+    send::Call,
+};
+use podium_core::DistributionFile;
+use report_support::{attr, elements, podium};
+use serde_json::Value;
+
+const DAY: u64 = 86_400;
+const WEEK: u64 = 7 * DAY;
+
+fn tokens(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18))
+}
+
+/// No key: never claims. E is below the threshold; F appears in round 2.
+const D: Address = address!("4444444444444444444444444444444444444444");
+const E: Address = address!("5555555555555555555555555555555555555555");
+const F: Address = address!("6666666666666666666666666666666666666666");
+const COLD: Address = address!("7777777777777777777777777777777777777777");
+
+async fn send(
+    chain: &Chain,
+    wallet: &Wallet,
+    to: Option<Address>,
+    data: Vec<u8>,
+    what: &str,
+) -> B256 {
+    let opts = SendOpts {
+        timeout: 30,
+        ..SendOpts::default()
+    };
+    let call = match to {
+        Some(to) => Call::new(to, data, what),
+        None => Call::deploy(data, what),
+    };
+    let sent = Sender::new(chain, wallet, &opts, |_| {})
+        .send(&call)
+        .await
+        .unwrap();
+    if to.is_none() {
+        // The deployed address, as the "hash" of a deployment.
+        return sent.receipt.contract_address.unwrap().into_word();
+    }
+    sent.hash
+}
+
+fn claim_of(file: &DistributionFile, account: Address) -> IPodiumDistributor::Claim {
+    let c = file.claim(&account).unwrap();
+    IPodiumDistributor::Claim {
+        round: U256::from(file.round),
+        index: U256::from(c.index),
+        amount: c.amount.0,
+        proof: c.proof.clone(),
+    }
+}
+
+fn scores(dir: &Path, round: u64, accounts: &[(Address, f64)]) {
+    let body: Vec<String> = accounts
+        .iter()
+        .map(|(a, s)| format!("\"{a}\": {{\"FRA\": {{\"success_rate\": 1, \"round_trip_score\": {s}, \"score\": {s}}}}}"))
+        .collect();
+    let path = dir.join(format!("round-{round}/scores/leaderboard.json"));
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, format!("{{{}}}", body.join(",\n"))).unwrap();
+    fs::write(
+        dir.join(format!("round-{round}/rules.toml")),
+        format!(
+            "round = {round}\nbudget = \"100\"\nthreshold = 0.3\n[split]\nmethod = \"equal\"\n[pools.FRA]\nshare = \"1\"\n"
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn claims_and_stake_from_the_chain() {
+    let node = Anvil::spawn();
+    let chain = block_on(node.chain());
+    let dir = tempfile::tempdir().unwrap();
+    let rounds = dir.path().join("rounds");
+    let committee = anvil::dev_wallet(0);
+    let (a, b, c) = (
+        anvil::dev_wallet(1),
+        anvil::dev_wallet(2),
+        anvil::dev_wallet(3),
+    );
+    let [addr_a, addr_b, addr_c] = [1, 2, 3].map(|i| anvil::dev_signer(i).address());
+    let owner = anvil::dev_signer(0).address();
+
+    let token = block_on(anvil::deploy_test_token(&chain, &committee));
+    block_on(anvil::mint(&chain, &committee, token, owner, tokens(200)));
+    block_on(anvil::mint(&chain, &committee, token, addr_c, tokens(50)));
+    let start = block_on(chain.now()).unwrap() + 100;
+    let params = anvil::DistributorParams {
+        token,
+        funder: owner,
+        committee: owner,
+        start,
+        round_duration: WEEK,
+        round_count: 2,
+        round_budget: tokens(100),
+        root_delay: DAY,
+        claim_window: 60 * DAY,
+    };
+    let distributor = block_on(anvil::deploy_distributor(&chain, &committee, &params));
+    let bm_init = [
+        BondingManagerDouble::BYTECODE.to_vec(),
+        BondingManagerDouble::constructorCall { token }.abi_encode(),
+    ]
+    .concat();
+    let bm = Address::from_word(block_on(send(
+        &chain,
+        &committee,
+        None,
+        bm_init,
+        "deploy BondingManagerDouble",
+    )));
+    let program = dir.path().join("program.toml");
+    fs::write(
+        &program,
+        format!(
+            "chain_id = {}\ntoken = \"{token}\"\nfunder = \"{owner}\"\ncommittee = \"{owner}\"\nstart = {start}\n\
+             round_duration = \"7d\"\nround_count = 2\nround_budget = \"100\"\nroot_delay = \"1d\"\nclaim_window = \"60d\"\n",
+            node.chain_id()
+        ),
+    )
+    .unwrap();
+
+    // Round 1: A, B, C, D eligible (25 each), E below. Round 2: F joins (20 each).
+    scores(
+        &rounds,
+        1,
+        &[
+            (addr_a, 0.9),
+            (addr_b, 0.8),
+            (addr_c, 0.7),
+            (D, 0.6),
+            (E, 0.1),
+        ],
+    );
+    scores(
+        &rounds,
+        2,
+        &[
+            (addr_a, 0.9),
+            (addr_b, 0.8),
+            (addr_c, 0.7),
+            (D, 0.6),
+            (E, 0.1),
+            (F, 0.5),
+        ],
+    );
+    let mut files = Vec::new();
+    for n in 1..=2u64 {
+        let r = rounds.join(format!("round-{n}"));
+        podium()
+            .args(["build", "--round", &n.to_string(), "--rules"])
+            .arg(r.join("rules.toml"))
+            .arg("--scores")
+            .arg(r.join("scores/leaderboard.json"))
+            .arg("--out")
+            .arg(r.join("distribution.json"))
+            .args([
+                "--chain-id",
+                &node.chain_id().to_string(),
+                "--distributor",
+                &distributor.to_string(),
+            ])
+            .assert()
+            .success();
+        files.push(DistributionFile::read(&r.join("distribution.json")).unwrap());
+    }
+
+    let mut post_txs = Vec::new();
+    block_on(async {
+        let approve = IERC20::approveCall {
+            spender: distributor,
+            amount: tokens(200),
+        }
+        .abi_encode();
+        send(&chain, &committee, Some(token), approve, "approve").await;
+        let fund = PodiumDistributor::fundCall {
+            amount: tokens(200),
+        }
+        .abi_encode();
+        send(&chain, &committee, Some(distributor), fund, "fund").await;
+        for (i, file) in files.iter().enumerate() {
+            anvil::warp(&chain, start + (i as u64 + 1) * WEEK + 10).await;
+            let post = PodiumDistributor::postRootCall {
+                round: U256::from(file.round),
+                root: file.root,
+                total: file.total.0,
+                uri: format!("round-{}.json", file.round),
+            }
+            .abi_encode();
+            post_txs.push(send(&chain, &committee, Some(distributor), post, "postRoot").await);
+        }
+        let t0 = start + 2 * WEEK + DAY + 100;
+        anvil::warp(&chain, t0).await;
+        let bond = |amount: u64, to: Address| {
+            BondingManagerDouble::bondCall {
+                amount: tokens(amount),
+                to,
+            }
+            .abi_encode()
+        };
+        let approve_bm = IERC20::approveCall {
+            spender: bm,
+            amount: tokens(1_000),
+        }
+        .abi_encode();
+
+        // A claims round 1 alone, sent by itself.
+        let ca = claim_of(&files[0], addr_a);
+        let claim = PodiumDistributor::claimCall {
+            round: ca.round,
+            index: ca.index,
+            account: addr_a,
+            amount: ca.amount,
+            proof: ca.proof,
+        }
+        .abi_encode();
+        send(&chain, &a, Some(distributor), claim, "A claims round 1").await;
+        // B claims both rounds in one claimMany; C sends both to a cold wallet.
+        let many = PodiumDistributor::claimManyCall {
+            account: addr_b,
+            claims: vec![claim_of(&files[0], addr_b), claim_of(&files[1], addr_b)],
+        }
+        .abi_encode();
+        send(
+            &chain,
+            &b,
+            Some(distributor),
+            many,
+            "B claims rounds 1 and 2",
+        )
+        .await;
+        let cold = PodiumDistributor::claimToCall {
+            recipient: COLD,
+            claims: vec![claim_of(&files[0], addr_c), claim_of(&files[1], addr_c)],
+        }
+        .abi_encode();
+        send(
+            &chain,
+            &c,
+            Some(distributor),
+            cold,
+            "C claims to a cold wallet",
+        )
+        .await;
+
+        // A day later: A bonds its 25 (counts for round 1), then claims round 2.
+        anvil::warp(&chain, t0 + DAY).await;
+        for w in [&a, &b, &c] {
+            send(
+                &chain,
+                w,
+                Some(token),
+                approve_bm.clone(),
+                "approve BondingManager",
+            )
+            .await;
+        }
+        send(&chain, &a, Some(bm), bond(25, addr_a), "A bonds 25").await;
+        let ca2 = claim_of(&files[1], addr_a);
+        let claim2 = PodiumDistributor::claimCall {
+            round: ca2.round,
+            index: ca2.index,
+            account: addr_a,
+            amount: ca2.amount,
+            proof: ca2.proof,
+        }
+        .abi_encode();
+        send(&chain, &a, Some(distributor), claim2, "A claims round 2").await;
+        // C bonds tokens it held anyway: its claims went to the cold wallet, so this is not counted.
+        send(&chain, &c, Some(bm), bond(50, addr_c), "C bonds 50").await;
+        // Two days after its claim B bonds 30: 25 for round 1, then 5 for round 2.
+        anvil::warp(&chain, t0 + 2 * DAY).await;
+        send(&chain, &b, Some(bm), bond(30, addr_b), "B bonds 30").await;
+        // A bonds its round-2 tokens 8 days after claiming them: outside the week.
+        anvil::warp(&chain, t0 + 9 * DAY + 10).await;
+        send(
+            &chain,
+            &a,
+            Some(bm),
+            bond(20, addr_a),
+            "A bonds 20 too late",
+        )
+        .await;
+    });
+
+    let page = dir.path().join("report.html");
+    let out = podium()
+        .arg("report")
+        .arg("--program")
+        .arg(&program)
+        .arg("--rounds")
+        .arg(&rounds)
+        .args([
+            "--rpc-url",
+            &node.url(),
+            "--distributor",
+            &distributor.to_string(),
+        ])
+        .args([
+            "--bonding-manager",
+            &bm.to_string(),
+            "--log-blocks",
+            "3",
+            "--json",
+            "--html",
+        ])
+        .arg(&page)
+        .env_remove("ETH_RPC_URL")
+        .env_remove("PODIUM_DEPLOYMENT")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let chain_part = &json["chain"];
+    assert_eq!(chain_part["chainId"], node.chain_id());
+    assert!(
+        chain_part["logQueries"].as_u64().unwrap() > 4,
+        "logs are read in ranges of 3 blocks"
+    );
+    assert!(
+        json["warnings"].as_array().unwrap().is_empty(),
+        "{}",
+        json["warnings"]
+    );
+
+    let round = |n: usize| &json["rounds"][n]["chain"];
+    // Round 1: A, B and C claimed 25 each, D never did; A and B bonded 25 each within the week.
+    assert_eq!(round(0)["claimed"], tokens(75).to_string());
+    assert_eq!(round(0)["unclaimed"], tokens(25).to_string());
+    assert_eq!(round(0)["stakedWithin7Days"], tokens(50).to_string());
+    assert_eq!(
+        (
+            round(0)["claims"].as_u64(),
+            round(0)["claimingAccounts"].as_u64()
+        ),
+        (Some(3), Some(3))
+    );
+    // Round 2: A, B and C claimed 20 each; D and F did not; only B's last 5 were bonded in time.
+    assert_eq!(round(1)["claimed"], tokens(60).to_string());
+    assert_eq!(round(1)["unclaimed"], tokens(40).to_string());
+    assert_eq!(round(1)["stakedWithin7Days"], tokens(5).to_string());
+    assert_eq!(round(1)["claimsWithWeekStillOpen"], 0);
+    for (i, file) in files.iter().enumerate() {
+        let posted = &round(i)["posted"];
+        assert_eq!(posted["root"], file.root.to_string());
+        assert_eq!(posted["total"], tokens(100).to_string());
+        assert_eq!(posted["transaction"], post_txs[i].to_string());
+    }
+    assert_eq!(json["rounds"][1]["new"], 1, "F is new in round 2");
+
+    // The page has the two chain charts per round, and the hashes.
+    let html = fs::read_to_string(&page).unwrap();
+    let charts = elements(&html, "svg");
+    for n in ["1", "2"] {
+        for metric in ["claims", "staked"] {
+            let count = charts
+                .iter()
+                .filter(|c| {
+                    attr(c, "data-metric") == Some(metric) && attr(c, "data-round") == Some(n)
+                })
+                .count();
+            assert_eq!(count, 1, "round {n}: one {metric} chart");
+        }
+    }
+    for tx in &post_txs {
+        assert!(
+            html.contains(&tx.to_string()),
+            "the page names the posting transaction {tx}"
+        );
+    }
+    assert!(html.contains("66.7%"), "round 1: 50 of 75 staked");
+    // Kept for a person to look at.
+    let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-chain");
+    fs::create_dir_all(&keep).unwrap();
+    fs::copy(&page, keep.join("report.html")).unwrap();
+    eprintln!(
+        "report with chain data: {}",
+        keep.join("report.html").display()
+    );
+    node.stop();
+}
