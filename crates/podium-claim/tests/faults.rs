@@ -269,18 +269,14 @@ async fn an_edited_amount_or_proof_is_refused_before_anything_is_sent() {
     let path = env.round_path(1);
     let original = std::fs::read_to_string(&path).unwrap();
     let who = orchestrator().to_checksum(None);
+    let edit = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut doc: serde_json::Value = serde_json::from_str(&original).unwrap();
+        change(&mut doc["claims"][&who]);
+        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    };
 
     // The orchestrator's amount, raised by one token.
-    let amount = lpt(10).to_string();
-    let raised = (lpt(10) + lpt(1)).to_string();
-    let at = original.find(&format!("\"{who}\"")).unwrap();
-    let edited = format!(
-        "{}{}",
-        &original[..at],
-        original[at..].replacen(&amount, &raised, 1)
-    );
-    assert_ne!(edited, original);
-    std::fs::write(&path, &edited).unwrap();
+    edit(&|claim| claim["amount"] = (lpt(10) + lpt(1)).to_string().into());
     let (code, out, err) = run(env.claim_cmd().arg(&path));
     assert_eq!(code, 3, "{out}\n{err}");
     assert!(
@@ -289,11 +285,11 @@ async fn an_edited_amount_or_proof_is_refused_before_anything_is_sent() {
     );
 
     // One proof node changed.
-    let proof_at = original[at..].find("\"proof\": [").unwrap() + at;
-    let node_at = original[proof_at..].find("\"0x").unwrap() + proof_at + 3;
-    let mut bytes = original.clone().into_bytes();
-    bytes[node_at] = if bytes[node_at] == b'a' { b'b' } else { b'a' };
-    std::fs::write(&path, &bytes).unwrap();
+    edit(&|claim| {
+        let node = claim["proof"][0].as_str().unwrap().to_owned();
+        let flipped = if node.ends_with('a') { 'b' } else { 'a' };
+        claim["proof"][0] = format!("{}{flipped}", &node[..node.len() - 1]).into();
+    });
     let (code, out, err) = run(env.claim_cmd().arg("--json").arg(&path));
     assert_eq!(code, 3, "{out}\n{err}");
     let report = json(&out);
