@@ -16,6 +16,7 @@
 //! with explicit [`RoundInput`]s instead of a directory.
 
 pub(crate) mod chain;
+mod charts;
 pub(crate) mod html;
 mod json;
 pub(crate) mod metrics;
