@@ -1,18 +1,23 @@
 # podium: two commands do everything on a fresh machine.
 #   make test   installs what is missing, then runs every check CI runs
-#   make demo   the end-to-end demo (coming: see README)
+#   make demo   the whole program end to end on a local chain (podium demo)
 # Tools come from node_modules/.bin (forge, anvil, cast from npm); nothing is downloaded elsewhere.
 
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup test build fmt snapshot bench clean gas-bench slither
+.PHONY: setup test build fmt snapshot bench clean demo gas-bench slither
 
 setup:
 	@tools/setup.sh
 
 test: setup
 	@tools/test.sh
+
+# Builds both binaries, then runs three weekly rounds on a fresh anvil (files in target/podium-demo).
+demo: setup
+	cargo build --workspace --bins
+	target/debug/podium demo --dir target/podium-demo
 
 build: setup
 	forge build

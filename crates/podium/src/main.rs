@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod cmd;
+mod demo;
 mod output;
 mod report;
 

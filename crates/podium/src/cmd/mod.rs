@@ -65,4 +65,6 @@ commands! {
     Sweep(sweep::SweepArgs),
     /// The program's metrics per round: tables, --json, or an HTML page with charts (--html).
     Report(report::ReportArgs),
+    /// Run the whole program end to end on a local anvil chain (three weekly rounds).
+    Demo(demo::DemoArgs),
 }

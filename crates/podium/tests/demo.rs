@@ -1,0 +1,91 @@
+//! The end-to-end test: `podium demo` runs the whole program on a real anvil through the real
+//! binaries, and its final accounting must balance to the wei. The test re-reads the accounting the
+//! demo wrote and checks it independently of the demo's own verdict.
+
+use std::{path::PathBuf, process::Command};
+
+use alloy_primitives::U256;
+
+fn claimer() -> PathBuf {
+    let podium = PathBuf::from(env!("CARGO_BIN_EXE_podium"));
+    let claimer = podium.with_file_name("podium-claim");
+    assert!(
+        claimer.is_file(),
+        "{} is not built; run the workspace's tests (`cargo test --workspace`) or `cargo build -p podium-claim`",
+        claimer.display()
+    );
+    claimer
+}
+
+fn wei(json: &serde_json::Value, key: &str) -> U256 {
+    json[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("accounting.json has no {key}"))
+        .parse()
+        .unwrap_or_else(|e| panic!("accounting.json {key}: {e}"))
+}
+
+#[test]
+fn demo_runs_the_whole_program_and_the_accounting_balances() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    let out = Command::new(env!("CARGO_BIN_EXE_podium"))
+        .args(["demo", "--dir"])
+        .arg(&dir)
+        .arg("--claimer")
+        .arg(claimer())
+        .output()
+        .expect("run podium demo");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "podium demo failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        out.status
+    );
+
+    let accounting: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("accounting.json")).unwrap()).unwrap();
+    let funded = wei(&accounting, "fundedWei");
+    let claimed = wei(&accounting, "claimedWei");
+    let returned = wei(&accounting, "returnedWei");
+    let left = wei(&accounting, "balanceLeftWei");
+    let lpt = U256::from(10u64).pow(U256::from(18u8));
+    assert_eq!(
+        funded,
+        U256::from(21_000u64) * lpt,
+        "the demo funds 3 x 7000 LPT"
+    );
+    assert_eq!(
+        claimed + returned,
+        funded,
+        "funded = claimed + returned, to the wei"
+    );
+    assert_eq!(left, U256::ZERO, "nothing is left in the distributor");
+    assert!(
+        claimed > U256::ZERO && returned > U256::ZERO,
+        "both claims and returns happen"
+    );
+    assert_eq!(accounting["balances"], true);
+
+    // Each round's claims are within its total, and the story covered every role.
+    for round in ["1", "2", "3"] {
+        let r = &accounting["rounds"][round];
+        assert!(r.is_object(), "round {round} missing from the accounting");
+    }
+    for needle in [
+        "watch mode",
+        "cold wallet",
+        "stakes",
+        "never claims",
+        "Final accounting",
+    ] {
+        assert!(
+            stdout.contains(needle),
+            "the demo's story does not mention {needle:?}"
+        );
+    }
+    for round in 1..=3 {
+        assert!(dir.join(format!("rounds/round-{round}.json")).is_file());
+    }
+}
