@@ -1,19 +1,26 @@
 //! `podium build`: scores and rules in; payouts, Merkle tree and distribution file out.
 
-use std::path::PathBuf;
+use std::{
+    io::{BufWriter, Write},
+    path::{Path, PathBuf},
+};
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, B256};
 use clap::Args;
 use eyre::{WrapErr, bail};
 use podium_core::{
     Allocation, Built, Meta, Rules, ScoreSet,
-    allocation::{Adjustment, RegionOutcome},
+    allocation::{Adjustment, RegionOutcome, Row},
     allocate,
 };
+use serde::{Serialize, ser::SerializeSeq};
 use serde_json::json;
 
 use super::Outcome;
-use crate::output::{addr, align_right, print_json, table, tokens};
+use crate::output::{addr, align_right, table, tokens};
+
+/// Rows per region in the table for people; `--json` lists all.
+const TABLE_ROWS: usize = 500;
 
 /// Build a round from leaderboard scores and the round's rules.
 #[derive(Debug, Args)]
@@ -79,7 +86,7 @@ impl BuildArgs {
             .write_atomic(&self.out)
             .wrap_err_with(|| format!("writing the distribution file {}", self.out.display()))?;
         if self.json {
-            print_json(&self.report_json(&rules, &allocation, &built))?;
+            self.report_json(&rules, &allocation, &built)?;
         } else {
             self.report(&rules, &allocation, &built);
         }
@@ -95,7 +102,7 @@ impl BuildArgs {
                 continue;
             }
             let mut t = table(&["orchestrator", "score", "explorer (×10)", "status", "payout"]);
-            for row in &region.rows {
+            for row in region.rows.iter().take(TABLE_ROWS) {
                 t.add_row(vec![
                     addr(&row.account),
                     format!("{:.4}", row.score),
@@ -105,7 +112,15 @@ impl BuildArgs {
                 ]);
             }
             align_right(&mut t, &[1, 2, 4]);
-            println!("{t}\n");
+            println!("{t}");
+            if region.rows.len() > TABLE_ROWS {
+                println!(
+                    "… and {} more orchestrators in {} (podium build --json lists every one)",
+                    region.rows.len() - TABLE_ROWS,
+                    region.region
+                );
+            }
+            println!();
         }
         for (account, adj) in &a.adjustments {
             match adj {
@@ -144,26 +159,18 @@ impl BuildArgs {
         println!("wrote {}", self.out.display());
     }
 
-    fn report_json(&self, rules: &Rules, a: &Allocation, built: &Built) -> serde_json::Value {
+    fn report_json(&self, rules: &Rules, a: &Allocation, built: &Built) -> eyre::Result<()> {
         let regions: Vec<_> = a
             .regions
             .iter()
-            .map(|r| {
-                json!({
-                    "region": r.region.as_str(),
-                    "pool": r.pool.map(|p| p.to_string()),
-                    "split": r.split.as_ref().map(|s| s.to_string()),
-                    "threshold": rules.pools.get(&r.region).map(|p| p.threshold),
-                    "eligible": r.eligible(),
-                    "allocated": r.allocated.to_string(),
-                    "orchestrators": r.rows.iter().map(|row| json!({
-                        "account": addr(&row.account),
-                        "score": row.score,
-                        "eligible": row.status.is_eligible(),
-                        "status": row.status.to_string(),
-                        "payout": row.payout.to_string(),
-                    })).collect::<Vec<_>>(),
-                })
+            .map(|r| RegionReport {
+                region: r.region.as_str(),
+                pool: r.pool.map(|p| p.to_string()),
+                split: r.split.as_ref().map(|s| s.to_string()),
+                threshold: rules.pools.get(&r.region).map(|p| p.threshold),
+                eligible: r.eligible(),
+                allocated: r.allocated.to_string(),
+                orchestrators: Rows(&r.rows),
             })
             .collect();
         let adjustments: Vec<_> = a
@@ -178,18 +185,76 @@ impl BuildArgs {
                 }
             })
             .collect();
-        json!({
-            "round": a.round,
-            "root": built.root(),
-            "budget": a.budget.to_string(),
-            "total": a.total.to_string(),
-            "unallocated": a.unallocated.to_string(),
-            "decimals": rules.decimals,
-            "recipients": a.payouts.len(),
-            "regions": regions,
-            "adjustments": adjustments,
-            "out": self.out,
-        })
+        let report = Report {
+            round: a.round,
+            root: built.root(),
+            budget: a.budget.to_string(),
+            total: a.total.to_string(),
+            unallocated: a.unallocated.to_string(),
+            decimals: rules.decimals,
+            recipients: a.payouts.len(),
+            regions,
+            adjustments,
+            out: &self.out,
+        };
+        // Streamed: a round of a million orchestrators never becomes a JSON tree in memory.
+        let mut w = BufWriter::new(std::io::stdout().lock());
+        serde_json::to_writer_pretty(&mut w, &report)?;
+        writeln!(w)?;
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// `podium build --json`'s report.
+#[derive(Serialize)]
+struct Report<'a> {
+    round: u64,
+    root: B256,
+    budget: String,
+    total: String,
+    unallocated: String,
+    decimals: u8,
+    recipients: usize,
+    regions: Vec<RegionReport<'a>>,
+    adjustments: Vec<serde_json::Value>,
+    out: &'a Path,
+}
+
+#[derive(Serialize)]
+struct RegionReport<'a> {
+    region: &'a str,
+    pool: Option<String>,
+    split: Option<String>,
+    threshold: Option<f64>,
+    eligible: usize,
+    allocated: String,
+    orchestrators: Rows<'a>,
+}
+
+struct Rows<'a>(&'a [Row]);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct RowReport {
+            account: String,
+            score: f64,
+            eligible: bool,
+            status: String,
+            payout: String,
+        }
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for row in self.0 {
+            seq.serialize_element(&RowReport {
+                account: addr(&row.account),
+                score: row.score,
+                eligible: row.status.is_eligible(),
+                status: row.status.to_string(),
+                payout: row.payout.to_string(),
+            })?;
+        }
+        seq.end()
     }
 }
 
