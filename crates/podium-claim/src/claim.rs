@@ -131,6 +131,23 @@ pub struct Claimer<'a> {
     pub outage_patience: Duration,
 }
 
+/// What one run has learnt so far.
+struct State {
+    /// Rounds a claim was sent for (by this run or the interrupted one it resumes).
+    in_flight: Option<InFlight>,
+    /// A send failed once in a way a race explains; a second time is an error.
+    reverted_once: bool,
+}
+
+impl State {
+    fn remember(&mut self, record: InFlight) {
+        match &mut self.in_flight {
+            Some(f) => f.merge(record),
+            None => self.in_flight = Some(record),
+        }
+    }
+}
+
 enum Preflight {
     Ok,
     /// Someone's pending transaction already claims one of the leaves.
@@ -274,8 +291,11 @@ impl Claimer<'_> {
 
     /// Plans, checks and claims; see the module documentation.
     pub async fn run(&self, files: &[Loaded]) -> Result<Outcome> {
-        let mut in_flight = self.journal.load();
-        if let Some(f) = &in_flight {
+        let mut state = State {
+            in_flight: self.journal.load(),
+            reverted_once: false,
+        };
+        if let Some(f) = &state.in_flight {
             tracing::info!(
                 "an earlier run was claiming round(s) {} (from block {}); checking the chain before \
                  anything else",
@@ -283,108 +303,105 @@ impl Claimer<'_> {
                 f.from_block
             );
         }
-        let mut reverted_once = false;
         loop {
-            let mut plans = match self.plan_now(files, BlockId::latest()).await {
-                Ok(p) => p,
-                Err(e) if e.is_rpc() && in_flight.is_some() && !self.dry_run => {
+            match self.attempt(files, &mut state).await {
+                Ok(Some(outcome)) => return Ok(outcome),
+                Ok(None) => {}
+                // With a claim in flight, an unreachable node is waited for: giving up now would
+                // leave the run's outcome unknown.
+                Err(e) if e.is_rpc() && state.in_flight.is_some() && !self.dry_run => {
                     self.wait_for_node(&e.to_string()).await?;
-                    continue;
                 }
                 Err(e) => return Err(e),
-            };
-            if let Some(f) = &in_flight {
-                self.attribute(&mut plans, f).await?;
             }
-            let todo = claimable(&plans);
-            if todo.is_empty() {
-                return Ok(self.finish(plans, None));
+        }
+    }
+
+    /// One pass: plan from the chain, then finish (`Some`), or act and ask for another pass (`None`).
+    async fn attempt(&self, files: &[Loaded], state: &mut State) -> Result<Option<Outcome>> {
+        let mut plans = self.plan_now(files, BlockId::latest()).await?;
+        if let Some(f) = &state.in_flight {
+            self.attribute(&mut plans, f).await?;
+        }
+        let todo = claimable(&plans);
+        if todo.is_empty() {
+            return Ok(Some(self.finish(plans, None)));
+        }
+        let call = batch_call(self.target.distributor, self.target.account, self.to, &todo);
+        let rounds: BTreeSet<u64> = todo.iter().map(|p| p.round).collect();
+        match self.preflight(&call).await? {
+            Preflight::Ok => {}
+            Preflight::ClaimedInPool => {
+                let pending = self.plan_now(files, BlockId::pending()).await?;
+                let taken: BTreeSet<u64> = pending
+                    .iter()
+                    .filter(|p| rounds.contains(&p.round) && p.status == Status::AlreadyClaimed)
+                    .map(|p| p.round)
+                    .collect();
+                let taken = if taken.is_empty() { rounds } else { taken };
+                tracing::info!(
+                    "round(s) {} are being claimed for the account by a pending transaction; \
+                     waiting for it to be mined instead of sending one that would fail",
+                    join(&taken)
+                );
+                state.remember(InFlight {
+                    rounds: taken.clone(),
+                    from_block: self.latest_block().await?,
+                });
+                self.wait_for_pool(files, &taken).await?;
+                return Ok(None);
             }
-            let call = batch_call(self.target.distributor, self.target.account, self.to, &todo);
-            let rounds: BTreeSet<u64> = todo.iter().map(|p| p.round).collect();
-            match self.preflight(&call).await? {
-                Preflight::Ok => {}
-                Preflight::ClaimedInPool => {
-                    let pending = self.plan_now(files, BlockId::pending()).await?;
-                    let taken: BTreeSet<u64> = pending
-                        .iter()
-                        .filter(|p| rounds.contains(&p.round) && p.status == Status::AlreadyClaimed)
-                        .map(|p| p.round)
-                        .collect();
-                    let taken = if taken.is_empty() { rounds } else { taken };
-                    tracing::info!(
-                        "round(s) {} are being claimed for the account by a pending transaction; \
-                         waiting for it to be mined instead of sending one that would fail",
-                        join(&taken)
-                    );
-                    let record = InFlight {
-                        rounds: taken.clone(),
-                        from_block: self.latest_block().await?,
-                    };
-                    match &mut in_flight {
-                        Some(f) => f.merge(record),
-                        None => in_flight = Some(record),
-                    }
-                    self.wait_for_pool(files, &taken).await?;
-                    continue;
+            Preflight::Reverts(reason) => {
+                return Err(Error::Transaction(format!(
+                    "{} would revert, so nothing was sent: {reason}",
+                    call.what
+                )));
+            }
+        }
+        if self.dry_run {
+            return Ok(Some(self.finish(plans, None)));
+        }
+        let wallet = self
+            .wallet
+            .ok_or_else(|| Error::Usage("sending needs a wallet".into()))?;
+        state.remember(InFlight {
+            rounds: rounds.clone(),
+            from_block: self.latest_block().await?,
+        });
+        self.journal
+            .save(state.in_flight.as_ref().expect("remembered above"));
+        let sender = Sender::new(self.chain, wallet, self.send, |msg| {
+            tracing::info!("{msg}");
+        })
+        .with_units(self.units.clone());
+        match sender.send(&call).await {
+            Ok(sent) => {
+                let hash = sent.hash;
+                for p in plans.iter_mut().filter(|p| rounds.contains(&p.round)) {
+                    p.status = Status::Claimed;
+                    p.reason = format!("claimed in {hash}");
+                    p.tx = Some(hash);
                 }
-                Preflight::Reverts(reason) => {
-                    return Err(Error::Transaction(format!(
-                        "{} would revert, so nothing was sent: {reason}",
-                        call.what
-                    )));
-                }
+                let mined = Mined {
+                    hash,
+                    hashes: sent.hashes,
+                    block: sent.receipt.block_number.unwrap_or_default(),
+                    gas_used: sent.receipt.gas_used,
+                };
+                Ok(Some(self.finish(plans, Some(mined))))
             }
-            if self.dry_run {
-                return Ok(self.finish(plans, None));
+            Err(
+                e @ (ChainError::WouldRevert { .. }
+                | ChainError::Reverted { .. }
+                | ChainError::NonceTaken { .. }),
+            ) if !state.reverted_once => {
+                // Most likely a race with another claim of the same leaves: plan again from the
+                // chain, which says who claimed what.
+                tracing::warn!("{e}; checking the chain again");
+                state.reverted_once = true;
+                Ok(None)
             }
-            let wallet = self
-                .wallet
-                .ok_or_else(|| Error::Usage("sending needs a wallet".into()))?;
-            let record = InFlight {
-                rounds: rounds.clone(),
-                from_block: self.latest_block().await?,
-            };
-            match &mut in_flight {
-                Some(f) => f.merge(record),
-                None => in_flight = Some(record),
-            }
-            self.journal.save(in_flight.as_ref().expect("set above"));
-            let sender = Sender::new(self.chain, wallet, self.send, |msg| {
-                tracing::info!("{msg}");
-            })
-            .with_units(self.units.clone());
-            match sender.send(&call).await {
-                Ok(sent) => {
-                    let hash = sent.hash;
-                    for p in plans.iter_mut().filter(|p| rounds.contains(&p.round)) {
-                        p.status = Status::Claimed;
-                        p.reason = format!("claimed in {hash}");
-                        p.tx = Some(hash);
-                    }
-                    let mined = Mined {
-                        hash,
-                        hashes: sent.hashes,
-                        block: sent.receipt.block_number.unwrap_or_default(),
-                        gas_used: sent.receipt.gas_used,
-                    };
-                    return Ok(self.finish(plans, Some(mined)));
-                }
-                Err(e @ ChainError::Rpc { .. }) => {
-                    self.wait_for_node(&e.to_string()).await?;
-                }
-                Err(
-                    e @ (ChainError::WouldRevert { .. }
-                    | ChainError::Reverted { .. }
-                    | ChainError::NonceTaken { .. }),
-                ) if !reverted_once => {
-                    // Most likely a race with another claim of the same leaves: plan again from
-                    // the chain, which says who claimed what.
-                    tracing::warn!("{e}; checking the chain again");
-                    reverted_once = true;
-                }
-                Err(e) => return Err(Error::from_chain(e)),
-            }
+            Err(e) => Err(Error::from_chain(e)),
         }
     }
 
