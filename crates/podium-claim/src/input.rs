@@ -187,11 +187,7 @@ mod tests {
             "/nonexistent/round-1.json: no such file or directory"
         );
         // A port nobody listens on: the connection is refused at once.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = podium_chain::anvil::free_port();
         let url = format!("http://127.0.0.1:{port}/round-1.json");
         let err = load(std::slice::from_ref(&url), Duration::from_secs(2))
             .await
