@@ -136,11 +136,16 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
         "BondingManager test double deployed at {bonding} (stands in for Livepeer's)"
     ));
 
-    // Inputs: the embedded sample data, written where the commands (and a person) can read them.
-    let inputs = dir.join("inputs");
-    fs::create_dir_all(&inputs)?;
-    for (name, text) in SCORES.iter().chain(RULES.iter()) {
-        fs::write(inputs.join(name), text)?;
+    // Inputs: the embedded sample data, laid out as the committee keeps a program (and as
+    // `podium report` reads it): rounds/round-N/{rules.toml, scores/…}, the distribution file
+    // beside the directory as rounds/round-N.json, where claimers read it.
+    let rounds_dir = dir.join("rounds");
+    for round in 1..=ROUNDS {
+        let (score_name, score_text) = SCORES[(round - 1) as usize];
+        let round_dir = rounds_dir.join(format!("round-{round}"));
+        fs::create_dir_all(round_dir.join("scores"))?;
+        fs::write(round_dir.join("rules.toml"), RULES[(round - 1) as usize].1)?;
+        fs::write(round_dir.join("scores").join(score_name), score_text)?;
     }
 
     let now = rt.block_on(chain.now())?;
@@ -192,8 +197,6 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
 
     // One orchestrator leaves a claimer running in watch mode from the start (go-livepeer style:
     // keystore + password file) and claims each week as soon as the root becomes valid.
-    let rounds_dir = dir.join("rounds");
-    fs::create_dir_all(&rounds_dir)?;
     let (watcher_idx, roles) = pick_roles();
     let watcher = addr(watcher_idx);
     let keystore_dir = dir.join("watcher-keystore");
@@ -245,8 +248,11 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
                 story::utc(ends)
             ));
             let out = rounds_dir.join(format!("round-{round}.json"));
-            let rules = inputs.join(RULES[(round - 1) as usize].0);
-            let scores = inputs.join(SCORES[(round - 1) as usize].0);
+            let round_dir = rounds_dir.join(format!("round-{round}"));
+            let rules = round_dir.join("rules.toml");
+            let scores = round_dir
+                .join("scores")
+                .join(SCORES[(round - 1) as usize].0);
             story.run(
                 &podium,
                 &[
@@ -263,6 +269,20 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
                     distributor.to_string(),
                     "--out".into(),
                     rel(&out),
+                ],
+                &[],
+            )?;
+            story.say("anyone can recompute the file from the published rules and scores:");
+            story.run(
+                &podium,
+                &[
+                    "verify",
+                    "--distribution",
+                    &rel(&out),
+                    "--rules",
+                    &rel(&rules),
+                    "--scores",
+                    &rel(&scores),
                 ],
                 &[],
             )?;
@@ -391,8 +411,36 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
     if let Err(problem) = accounting.check() {
         bail!("the accounting does not balance: {problem}");
     }
+    story.say("funded = claimed + returned, to the wei; the contract holds 0.");
+
+    story.heading("The program report: the metrics the program promised, per week");
+    let report = dir.join("report.html");
+    let bonding_s = bonding.to_string();
+    story.run(
+        &podium,
+        &[
+            "report",
+            "--program",
+            &rel(&program),
+            "--rounds",
+            &rel(&rounds_dir),
+            "--deployment",
+            &dep,
+            "--rpc-url",
+            &url,
+            "--bonding-manager",
+            &bonding_s,
+            "--html",
+            &rel(&report),
+        ],
+        &[],
+    )?;
     story.say(&format!(
-        "funded = claimed + returned, to the wei; the contract holds 0. Done in {:.0} s; files in {}",
+        "report written to {} (open it in a browser)",
+        rel(&report)
+    ));
+    story.say(&format!(
+        "Done in {:.0} s; the run's files are in {}",
         started.elapsed().as_secs_f64(),
         rel(&dir)
     ));
