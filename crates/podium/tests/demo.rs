@@ -89,6 +89,10 @@ fn demo_runs_the_whole_program_and_the_accounting_balances() {
         assert!(dir.join(format!("rounds/round-{round}.json")).is_file());
     }
     // The demo ends with the program report (issue 8): a page with its charts.
-    let html = std::fs::read_to_string(dir.join("report.html")).expect("the demo writes report.html");
-    assert!(html.matches("<svg").count() >= 3, "the report page has charts");
+    let html =
+        std::fs::read_to_string(dir.join("report.html")).expect("the demo writes report.html");
+    assert!(
+        html.matches("<svg").count() >= 3,
+        "the report page has charts"
+    );
 }
