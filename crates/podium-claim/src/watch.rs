@@ -96,18 +96,32 @@ pub async fn run(cli: Cli) -> Exit {
     );
 
     // Connect and check everything once; a node that is down is waited for, anything else is fatal.
+    // Watching can start before the committee has published anything (an empty directory): without
+    // --distributor the files are what name the contract, so wait for the first one.
     let session = loop {
         let attempt = async {
             let files = load_inputs(&cli).await?;
+            if files.is_empty() && cli.distributor.is_none() {
+                return Ok(None);
+            }
             let chain = cli.rpc.connect().await.map_err(Error::from_chain)?;
-            Session::open(cli.clone(), chain, &files).await
+            Session::open(cli.clone(), chain, &files).await.map(Some)
         };
         let result = tokio::select! {
             r = attempt => r,
             _ = reached(&mut stop, 1) => return Exit::Claimed,
         };
         match result {
-            Ok(s) => break s,
+            Ok(Some(s)) => break s,
+            Ok(None) => {
+                tracing::info!(
+                    "no distribution files yet; looking again in {}s",
+                    interval.as_secs()
+                );
+                if sleep_or_stop(&mut stop, interval).await {
+                    return Exit::Claimed;
+                }
+            }
             Err(e) if e.is_rpc() => {
                 tracing::warn!("{e}; trying again in {}s", backoff.as_secs());
                 if sleep_or_stop(&mut stop, backoff).await {

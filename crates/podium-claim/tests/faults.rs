@@ -431,6 +431,26 @@ async fn watch_mode_claims_two_rounds_posted_apart_each_once() {
     assert_eq!(env.nonce(orchestrator()).await, 2);
 }
 
+/// Watch mode started before the committee published anything (an empty directory, no
+/// --distributor): it waits for the first file instead of failing, then claims it.
+#[tokio::test]
+async fn watch_mode_started_on_an_empty_directory_waits_for_the_first_file() {
+    let env = Env::new(&[]).await;
+    std::fs::create_dir_all(env.rounds_dir()).unwrap();
+    let mut watcher = Background::spawn(
+        env.claim_cmd()
+            .args(["--watch", "--interval", "1"])
+            .arg(env.rounds_dir()),
+    );
+    watcher.wait_for("no distribution files yet", 60).await;
+    env.post_round(1, lpt(10)).await;
+    env.make_valid().await;
+    watcher.wait_for("round 1: claimed", 60).await;
+    watcher.terminate();
+    assert_eq!(watcher.finish(30).await, 0, "{}", watcher.stderr());
+    assert_eq!(env.balance(orchestrator()).await, lpt(10));
+}
+
 /// Crash safety: a run killed while its claim is in the pool is finished by the next run, which
 /// says the claim was its own, and nothing is paid twice.
 #[tokio::test]
