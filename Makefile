@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup test build fmt snapshot bench clean demo gas-bench slither
+.PHONY: setup test build fmt snapshot bench clean demo gas-bench slither bench-merkle
 
 setup:
 	@tools/setup.sh
@@ -38,6 +38,10 @@ gas-bench: setup
 # Static analysis of the contracts (creates .venv on first use).
 slither: setup
 	@tools/slither.sh
+
+# Merkle tree and podium build speed: 1k/100k/1M recipients, vs @openzeppelin/merkle-tree at 100k.
+bench-merkle: setup
+	@tools/bench-merkle.sh
 
 clean:
 	rm -rf out cache target
