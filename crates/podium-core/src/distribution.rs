@@ -452,7 +452,37 @@ pub struct Claim {
     /// The amount in base units.
     pub amount: DecimalU256,
     /// The Merkle proof.
+    #[serde(deserialize_with = "exact_proof")]
     pub proof: Vec<B256>,
+}
+
+/// Reads a proof into a stack buffer and allocates it once at its exact length: growing a million
+/// small vectors by doubling leaves the allocator holding several times the proofs' size.
+fn exact_proof<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<B256>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<B256>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array of 32-byte hex strings")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<B256>, A::Error> {
+            // A tree deeper than 64 levels would have more leaves than can exist.
+            let mut buf = [B256::ZERO; 64];
+            let mut n = 0;
+            while let Some(node) = seq.next_element::<B256>()? {
+                if n == buf.len() {
+                    return Err(serde::de::Error::custom("a proof has at most 64 nodes"));
+                }
+                buf[n] = node;
+                n += 1;
+            }
+            Ok(buf[..n].to_vec())
+        }
+    }
+    d.deserialize_seq(V)
 }
 
 /// `claims` in file order, keys parsed as addresses.
@@ -473,10 +503,7 @@ impl<'de> Deserialize<'de> for Claims {
                     let account = crate::parse_address(&key).ok_or_else(|| {
                         serde::de::Error::custom(crate::account::address_problem(&key))
                     })?;
-                    let mut claim: Claim = map.next_value()?;
-                    // serde grows vectors by doubling: a 20-node proof would keep room for 32.
-                    claim.proof.shrink_to_fit();
-                    out.push((account, claim));
+                    out.push((account, map.next_value()?));
                 }
                 Ok(Claims(out))
             }
