@@ -543,23 +543,36 @@ pub struct DistributionFile {
 }
 
 impl DistributionFile {
-    /// Reads and parses a distribution file (JSON errors carry line and column).
+    /// Reads and parses a distribution file (JSON errors carry line and column). The file is
+    /// streamed: at a million recipients it is gigabytes of JSON, which are never held whole.
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Self::from_slice(&bytes, path)
+        let f = File::open(path).map_err(|e| Error::io(path, e))?;
+        let reader = std::io::BufReader::with_capacity(1 << 20, f);
+        let file: Self = serde_json::from_reader(reader).map_err(|e| {
+            if e.is_io() {
+                Error::io(path, std::io::Error::other(e.to_string()))
+            } else {
+                Error::json(path, &e)
+            }
+        })?;
+        file.known_format(path)
     }
 
     /// Parses a distribution file already in memory (e.g. fetched over HTTP); `origin` names it in
     /// errors (a path, or a URL written as one), with line and column for JSON errors.
     pub fn from_slice(bytes: &[u8], origin: &Path) -> Result<Self> {
         let file: Self = serde_json::from_slice(bytes).map_err(|e| Error::json(origin, &e))?;
-        if file.format != FORMAT {
+        file.known_format(origin)
+    }
+
+    fn known_format(self, origin: &Path) -> Result<Self> {
+        if self.format != FORMAT {
             return Err(Error::Distribution {
                 path: origin.to_owned(),
-                message: format!("format is {:?}; this podium reads {FORMAT:?}", file.format),
+                message: format!("format is {:?}; this podium reads {FORMAT:?}", self.format),
             });
         }
-        Ok(file)
+        Ok(self)
     }
 
     /// The claim of `account`, if it is paid.
