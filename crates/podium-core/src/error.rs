@@ -11,13 +11,15 @@ use crate::AmountError;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    ///
+    /// The operating system's reason is part of the message and deliberately not a `source`: the CLIs
+    /// print error chains, and the reason would appear twice.
+    #[error("{}: {reason}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The operating system's error.
-        #[source]
-        source: io::Error,
+        reason: io::Error,
     },
     /// A JSON file is malformed or holds a value we reject (serde_json reports line and column).
     #[error("{}: line {line}, column {column}: {message}", path.display())]
@@ -122,7 +124,7 @@ impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
         Self::Io {
             path: path.into(),
-            source,
+            reason: source,
         }
     }
 
