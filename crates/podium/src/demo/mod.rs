@@ -129,7 +129,7 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
     rt.block_on(chain.mint(token, addr(FUNDER), budget_total))?;
     let bonding = rt.block_on(chain.deploy_bonding_double(token))?;
     story.say(&format!(
-        "test LPT deployed at {token}; the funder {} holds 21000 LPT",
+        "a test token, PTT (a plain 18-decimal ERC20 like LPT), deployed at {token}; the funder {} holds 21000 PTT",
         addr(FUNDER)
     ));
     story.say(&format!(
@@ -188,7 +188,7 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
         .distributor;
     let dep = rel(&deployment);
 
-    story.heading("Funding it with the whole grant: 3 rounds x 7000 LPT");
+    story.heading("Funding it with the whole grant: 3 rounds x 7000 (PTT standing in for LPT)");
     story.run(
         &podium,
         &common(&["fund", "--deployment", &dep]),
