@@ -362,14 +362,21 @@ impl<'a> Sender<'a> {
                 .await
                 .map_err(|e| self.chain.rpc_err("eth_getTransactionCount", e))?;
             if mined_nonce > nonce {
-                // Look once more: ours may have been mined between the two requests.
-                for hash in hashes {
-                    if let Some(receipt) = p
-                        .get_transaction_receipt(*hash)
-                        .await
-                        .map_err(|e| self.chain.rpc_err("eth_getTransactionReceipt", e))?
-                    {
-                        return self.confirm(call, hashes, receipt).await.map(Some);
+                // Look again before concluding: ours may have been mined between the two requests,
+                // and a node can report the new nonce a moment before it serves the receipt (seen
+                // with anvil under load), so give the receipt a few seconds to appear.
+                for attempt in 0..10 {
+                    for hash in hashes {
+                        if let Some(receipt) = p
+                            .get_transaction_receipt(*hash)
+                            .await
+                            .map_err(|e| self.chain.rpc_err("eth_getTransactionReceipt", e))?
+                        {
+                            return self.confirm(call, hashes, receipt).await.map(Some);
+                        }
+                    }
+                    if attempt < 9 {
+                        tokio::time::sleep(Duration::from_millis(300)).await;
                     }
                 }
                 return Err(Error::NonceTaken {
