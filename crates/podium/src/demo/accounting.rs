@@ -140,7 +140,7 @@ impl Accounting {
     pub(super) fn table(&self) -> Table {
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED)
-            .set_header(["", "LPT", "wei"]);
+            .set_header(["", "tokens", "base units (wei)"]);
         let r = &self.raw;
         t.add_row(["funded".to_owned(), lpt(r.funded), r.funded.to_string()]);
         for (round, (total, claimed)) in &r.per_round {
