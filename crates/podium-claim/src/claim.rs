@@ -75,6 +75,23 @@ pub fn batch_call(
             PodiumDistributor::claimToCall { recipient, claims }.abi_encode(),
             format!("claimTo({recipient}, {noun} {list})"),
         ),
+        // One round (the usual case in --watch): the single-leaf `claim` skips the array
+        // encoding and costs about 850 gas less than a one-element claimMany.
+        None if claims.len() == 1 => {
+            let c = claims.into_iter().next().expect("one claim");
+            Call::new(
+                distributor,
+                PodiumDistributor::claimCall {
+                    round: c.round,
+                    index: c.index,
+                    account,
+                    amount: c.amount,
+                    proof: c.proof,
+                }
+                .abi_encode(),
+                format!("claim({noun} {list})"),
+            )
+        }
         None => Call::new(
             distributor,
             PodiumDistributor::claimManyCall { account, claims }.abi_encode(),
@@ -467,6 +484,20 @@ mod tests {
         assert_eq!(decoded.claims[1].index, U256::from(13));
         assert_eq!(decoded.claims[1].amount, U256::from(300));
         assert_eq!(decoded.claims[1].proof, vec![B256::repeat_byte(3)]);
+    }
+
+    #[test]
+    fn a_single_round_uses_the_cheaper_single_claim() {
+        let r2 = round(2);
+        let account = Address::repeat_byte(0xAA);
+        let call = batch_call(Address::repeat_byte(0xD1), account, None, &[&r2]);
+        assert_eq!(call.what, "claim(round 2)");
+        let decoded = PodiumDistributor::claimCall::abi_decode(calldata(&call)).unwrap();
+        assert_eq!(decoded.account, account);
+        assert_eq!(decoded.round, U256::from(2));
+        assert_eq!(decoded.index, U256::from(12));
+        assert_eq!(decoded.amount, U256::from(200));
+        assert_eq!(decoded.proof, vec![B256::repeat_byte(2)]);
     }
 
     #[test]

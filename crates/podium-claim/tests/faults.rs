@@ -150,8 +150,8 @@ async fn a_dropped_transaction_is_replaced_with_higher_fees() {
             .args(["--json", "--timeout", "2", "--max-replacements", "3"])
             .arg(env.rounds_dir()),
     );
-    claimer.wait_for("sent claimMany(round 1): tx 0x", 60).await;
-    let first = tx_hash_after(&claimer.stderr(), "sent claimMany(round 1): tx ");
+    claimer.wait_for("sent claim(round 1): tx 0x", 60).await;
+    let first = tx_hash_after(&claimer.stderr(), "sent claim(round 1): tx ");
     let first_fee = env
         .chain
         .provider
@@ -464,7 +464,7 @@ async fn a_killed_run_is_finished_by_the_next_without_paying_twice() {
             .args(["--timeout", "60"])
             .arg(env.rounds_dir()),
     );
-    first.wait_for("sent claimMany(round 1)", 60).await;
+    first.wait_for("sent claim(round 1)", 60).await;
     first.kill();
     let journal = std::fs::read_dir(env.dir.path().join("state"))
         .unwrap()
