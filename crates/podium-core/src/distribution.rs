@@ -38,7 +38,7 @@ use serde::{
 };
 
 use crate::{
-    Error, Result,
+    Error, Result, Rules, ScoreSet,
     allocation::Allocation,
     merkle::{Dump, LEAF_ENCODING, Leaf, StandardTree},
 };
@@ -68,6 +68,29 @@ pub struct Meta {
     pub rules_digest: B256,
     /// Digest of the score files.
     pub inputs_digest: B256,
+}
+
+impl Meta {
+    /// The metadata of a round built from `rules` and `scores` into `allocation`; the chain and
+    /// distributor are whatever the caller knows (`None` when not given).
+    pub fn for_round(
+        rules: &Rules,
+        scores: &ScoreSet,
+        allocation: &Allocation,
+        chain_id: Option<u64>,
+        distributor: Option<Address>,
+    ) -> Self {
+        Self {
+            chain_id,
+            distributor,
+            round: rules.round,
+            total: allocation.total,
+            budget: rules.budget,
+            decimals: rules.decimals,
+            rules_digest: rules.digest,
+            inputs_digest: scores.inputs_digest(),
+        }
+    }
 }
 
 /// A built round: the metadata and the tree (none when nobody is paid).
@@ -727,6 +750,19 @@ impl DistributionFile {
             }
         }
         Ok(None)
+    }
+
+    /// Rebuilds the round from `rules` and `scores` (already allocated into `allocation`) and
+    /// [compares](Self::compare) the file with it; returns the first difference. Run
+    /// [`Self::check`] first: this compares with the inputs, not the file with itself.
+    pub fn compare_with_inputs(
+        &self,
+        rules: &Rules,
+        scores: &ScoreSet,
+        allocation: &Allocation,
+    ) -> Result<Option<String>> {
+        let meta = Meta::for_round(rules, scores, allocation, self.chain_id, self.distributor);
+        Ok(self.compare(&Built::new(allocation, meta)?))
     }
 
     /// Compares the file with a round rebuilt from its rules and scores; returns the first

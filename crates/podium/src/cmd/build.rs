@@ -71,16 +71,7 @@ impl BuildArgs {
             bail!("{} exists: pass --force to replace it", self.out.display());
         }
         let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
-        let meta = Meta {
-            chain_id: self.chain_id,
-            distributor: self.distributor,
-            round: rules.round,
-            total: allocation.total,
-            budget: rules.budget,
-            decimals: rules.decimals,
-            rules_digest: rules.digest,
-            inputs_digest: scores.inputs_digest(),
-        };
+        let meta = Meta::for_round(&rules, &scores, &allocation, self.chain_id, self.distributor);
         let built = Built::new(&allocation, meta).wrap_err("building the Merkle tree")?;
         built
             .write_atomic(&self.out)

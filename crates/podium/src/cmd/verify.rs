@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use eyre::WrapErr;
-use podium_core::{Built, DistributionFile, Meta, Rules, ScoreSet, allocate};
+use podium_core::{DistributionFile, Rules, ScoreSet, allocate};
 use serde_json::json;
 
 use super::Outcome;
@@ -38,18 +38,9 @@ impl VerifyArgs {
             let rules = Rules::from_file(rules_path).wrap_err("reading the rules")?;
             let scores = ScoreSet::from_files(&self.scores).wrap_err("reading the scores")?;
             let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
-            let meta = Meta {
-                chain_id: file.chain_id,
-                distributor: file.distributor,
-                round: rules.round,
-                total: allocation.total,
-                budget: rules.budget,
-                decimals: rules.decimals,
-                rules_digest: rules.digest,
-                inputs_digest: scores.inputs_digest(),
-            };
-            let rebuilt = Built::new(&allocation, meta).wrap_err("building the Merkle tree")?;
-            difference = file.compare(&rebuilt);
+            difference = file
+                .compare_with_inputs(&rules, &scores, &allocation)
+                .wrap_err("building the Merkle tree")?;
         }
         let recomputed = self.rules.is_some();
         if self.json {

@@ -35,8 +35,7 @@ use alloy_primitives::{Address, B256, U256, address};
 use eyre::{WrapErr, bail, ensure, eyre};
 use podium_chain::{DistributorOpts, ProgramConfig, RpcOpts};
 use podium_core::{
-    Allocation, Built, DistributionFile, Meta, Rules, ScoreSet, TokenAmount, allocate,
-    rules::SplitMethod,
+    Allocation, DistributionFile, Rules, ScoreSet, TokenAmount, allocate, rules::SplitMethod,
 };
 
 use self::{
@@ -438,18 +437,10 @@ fn load_round(
     {
         return Err(mismatch(d));
     }
-    let meta = Meta {
-        chain_id: file.chain_id,
-        distributor: file.distributor,
-        round: rules.round,
-        total: allocation.total,
-        budget: rules.budget,
-        decimals: rules.decimals,
-        rules_digest: rules.digest,
-        inputs_digest: scores.inputs_digest(),
-    };
-    let rebuilt = Built::new(&allocation, meta).wrap_err("building the Merkle tree")?;
-    if let Some(d) = file.compare(&rebuilt) {
+    if let Some(d) = file
+        .compare_with_inputs(&rules, &scores, &allocation)
+        .wrap_err("building the Merkle tree")?
+    {
         return Err(mismatch(d));
     }
     if let Some(id) = file.chain_id
