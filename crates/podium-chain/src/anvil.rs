@@ -17,7 +17,7 @@ use alloy::{
 };
 
 use crate::{
-    Chain, RpcOpts, SendOpts, Sender, Wallet,
+    Chain, Error, Result, RpcOpts, SendOpts, Sender, Wallet,
     bindings::{PodiumDistributor, TestToken},
     send::Call,
 };
@@ -211,22 +211,23 @@ impl Drop for Anvil {
 }
 
 /// Sets the next block's timestamp to `ts` and mines it.
-pub async fn warp(chain: &Chain, ts: u64) {
+pub async fn warp(chain: &Chain, ts: u64) -> Result<()> {
     let _: serde_json::Value = chain
         .provider
         .raw_request("evm_setNextBlockTimestamp".into(), (ts,))
         .await
-        .expect("evm_setNextBlockTimestamp");
-    mine(chain).await;
+        .map_err(|e| chain.rpc_err("evm_setNextBlockTimestamp", e))?;
+    mine(chain).await
 }
 
 /// Mines one block.
-pub async fn mine(chain: &Chain) {
+pub async fn mine(chain: &Chain) -> Result<()> {
     let _: serde_json::Value = chain
         .provider
         .raw_request("evm_mine".into(), ())
         .await
-        .expect("evm_mine");
+        .map_err(|e| chain.rpc_err("evm_mine", e))?;
+    Ok(())
 }
 
 /// Turns automine on or off.
@@ -260,35 +261,50 @@ pub fn write_keystore(dir: &Path, signer: &PrivateKeySigner, password: &str) -> 
     path
 }
 
-/// Deploys the mintable test token from `wallet`.
-pub async fn deploy_test_token(chain: &Chain, wallet: &Wallet) -> Address {
+/// Sends `call` from `wallet` quietly, with a 30 s receipt timeout.
+async fn send_quietly(chain: &Chain, wallet: &Wallet, call: Call) -> Result<crate::Sent> {
     let opts = SendOpts {
         timeout: 30,
         ..SendOpts::default()
     };
-    let sender = Sender::new(chain, wallet, &opts, |_| {});
-    let sent = sender
-        .send(&Call::deploy(
-            TestToken::BYTECODE.clone(),
-            "deploy TestToken",
-        ))
-        .await
-        .expect("deploy");
-    sent.receipt.contract_address.expect("contract address")
+    Sender::new(chain, wallet, &opts, |_| {}).send(&call).await
+}
+
+/// Deploys the mintable test token from `wallet`.
+pub async fn deploy_test_token(chain: &Chain, wallet: &Wallet) -> Result<Address> {
+    deploy(
+        chain,
+        wallet,
+        TestToken::BYTECODE.to_vec(),
+        "deploy TestToken",
+    )
+    .await
+}
+
+/// Deploys `init_code` from `wallet` and returns the new contract's address.
+pub async fn deploy(
+    chain: &Chain,
+    wallet: &Wallet,
+    init_code: Vec<u8>,
+    what: &str,
+) -> Result<Address> {
+    let sent = send_quietly(chain, wallet, Call::deploy(init_code, what)).await?;
+    sent.receipt
+        .contract_address
+        .ok_or_else(|| Error::Other(format!("{what}: the receipt names no contract address")))
 }
 
 /// Mints `amount` test tokens to `to`.
-pub async fn mint(chain: &Chain, wallet: &Wallet, token: Address, to: Address, amount: U256) {
-    let opts = SendOpts {
-        timeout: 30,
-        ..SendOpts::default()
-    };
-    let sender = Sender::new(chain, wallet, &opts, |_| {});
+pub async fn mint(
+    chain: &Chain,
+    wallet: &Wallet,
+    token: Address,
+    to: Address,
+    amount: U256,
+) -> Result<()> {
     let data = alloy::sol_types::SolCall::abi_encode(&TestToken::mintCall { to, amount });
-    sender
-        .send(&Call::new(token, data, "mint"))
-        .await
-        .expect("mint");
+    send_quietly(chain, wallet, Call::new(token, data, "mint")).await?;
+    Ok(())
 }
 
 /// A distributor's constructor arguments.
@@ -337,18 +353,12 @@ pub async fn deploy_distributor(
     chain: &Chain,
     wallet: &Wallet,
     params: &DistributorParams,
-) -> Address {
-    let opts = SendOpts {
-        timeout: 30,
-        ..SendOpts::default()
-    };
-    let sender = Sender::new(chain, wallet, &opts, |_| {});
-    let sent = sender
-        .send(&Call::deploy(
-            params.init_code(),
-            "deploy PodiumDistributor",
-        ))
-        .await
-        .expect("deploy");
-    sent.receipt.contract_address.expect("contract address")
+) -> Result<Address> {
+    deploy(
+        chain,
+        wallet,
+        params.init_code(),
+        "deploy PodiumDistributor",
+    )
+    .await
 }

@@ -132,7 +132,9 @@ async fn refuses_a_reverting_call_with_the_reason_in_words_and_sends_nothing() {
     let node = Anvil::spawn();
     let chain = node.chain().await;
     let committee = anvil::dev_wallet(0);
-    let token = anvil::deploy_test_token(&chain, &committee).await;
+    let token = anvil::deploy_test_token(&chain, &committee)
+        .await
+        .expect("anvil::deploy_test_token");
     let now = chain.now().await.unwrap();
     let start = now - now % DAY + DAY; // next midnight
     let params = DistributorParams {
@@ -146,7 +148,9 @@ async fn refuses_a_reverting_call_with_the_reason_in_words_and_sends_nothing() {
         root_delay: DAY,
         claim_window: 30 * DAY,
     };
-    let distributor = anvil::deploy_distributor(&chain, &committee, &params).await;
+    let distributor = anvil::deploy_distributor(&chain, &committee, &params)
+        .await
+        .expect("anvil::deploy_distributor");
     let nonce_before = chain
         .provider
         .get_transaction_count(committee.address())
@@ -189,7 +193,9 @@ async fn replaces_a_stuck_transaction_with_higher_fees() {
     let node = Anvil::spawn();
     let chain = node.chain().await;
     let wallet = anvil::dev_wallet(0);
-    let token = anvil::deploy_test_token(&chain, &wallet).await;
+    let token = anvil::deploy_test_token(&chain, &wallet)
+        .await
+        .expect("anvil::deploy_test_token");
     anvil::set_automine(&chain, false).await;
 
     let messages = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -230,7 +236,7 @@ async fn replaces_a_stuck_transaction_with_higher_fees() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    anvil::mine(&chain).await;
+    anvil::mine(&chain).await.expect("anvil::mine");
     let sent = task.await.unwrap().unwrap();
     assert!(sent.hashes.len() >= 2, "{:?}", sent.hashes);
     assert_eq!(

@@ -59,7 +59,9 @@ async fn main() {
     let node = Anvil::spawn();
     let chain = node.chain().await;
     let committee = anvil::dev_wallet(0);
-    let token = anvil::deploy_test_token(&chain, &committee).await;
+    let token = anvil::deploy_test_token(&chain, &committee)
+        .await
+        .expect("anvil::deploy_test_token");
     let now = chain.now().await.expect("now");
     let budget = U256::from(10u64).pow(U256::from(22));
     let params = DistributorParams {
@@ -73,9 +75,13 @@ async fn main() {
         root_delay: DAY,
         claim_window: 90 * DAY,
     };
-    let distributor = anvil::deploy_distributor(&chain, &committee, &params).await;
+    let distributor = anvil::deploy_distributor(&chain, &committee, &params)
+        .await
+        .expect("anvil::deploy_distributor");
     let funding = budget * U256::from(ROUNDS);
-    anvil::mint(&chain, &committee, token, committee.address(), funding).await;
+    anvil::mint(&chain, &committee, token, committee.address(), funding)
+        .await
+        .expect("anvil::mint");
     let approve = TestToken::approveCall {
         spender: distributor,
         value: funding,
@@ -107,7 +113,9 @@ async fn main() {
             .await
             .expect("anvil_setBalance");
         // Already holds the token, as most orchestrators do.
-        anvil::mint(&chain, &committee, token, w.address(), U256::from(1)).await;
+        anvil::mint(&chain, &committee, token, w.address(), U256::from(1))
+            .await
+            .expect("anvil::mint");
     }
     let mut accounts: Vec<Address> = wallets.iter().map(Wallet::address).collect();
     accounts.extend((0..LEAVES - wallets.len()).map(|i| {
@@ -133,7 +141,9 @@ async fn main() {
             .collect();
         let total = leaves.iter().map(|l| l.amount).sum();
         let tree = StandardTree::of(leaves).expect("tree");
-        anvil::warp(&chain, params.start + round * params.round_duration).await;
+        anvil::warp(&chain, params.start + round * params.round_duration)
+            .await
+            .expect("anvil::warp");
         let post = PodiumDistributor::postRootCall {
             round: U256::from(round),
             root: tree.root(),
@@ -149,7 +159,9 @@ async fn main() {
         trees.push(tree);
     }
     let last = chain.now().await.expect("now");
-    anvil::warp(&chain, last + DAY + 1).await;
+    anvil::warp(&chain, last + DAY + 1)
+        .await
+        .expect("anvil::warp");
 
     let plan_of = |account: Address, round: u64| -> RoundPlan {
         let tree = &trees[round as usize - 1];

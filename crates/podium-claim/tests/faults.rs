@@ -168,7 +168,7 @@ async fn a_dropped_transaction_is_replaced_with_higher_fees() {
     assert_eq!(pool_size(&env.chain).await, 0);
 
     claimer.wait_for("with higher fees", 30).await;
-    anvil::mine(&env.chain).await;
+    anvil::mine(&env.chain).await.expect("anvil::mine");
     let code = claimer.finish(30).await;
     let out = claimer.stdout();
     assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{}", claimer.stderr());
@@ -233,7 +233,7 @@ async fn a_third_party_claiming_first_is_reported_and_nothing_is_sent() {
             .arg(env.rounds_dir()),
     );
     claimer.wait_for("by a pending transaction", 60).await;
-    anvil::mine(&env.chain).await;
+    anvil::mine(&env.chain).await.expect("anvil::mine");
     let code = claimer.finish(30).await;
     let out = claimer.stdout();
     assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{}", claimer.stderr());
@@ -351,7 +351,9 @@ async fn files_for_another_chain_or_distributor_are_refused() {
 #[tokio::test]
 async fn pending_and_revoked_roots_are_skipped_with_the_reason() {
     let env = Env::new(&[]).await;
-    anvil::warp(&env.chain, env.ends_at(3)).await;
+    anvil::warp(&env.chain, env.ends_at(3))
+        .await
+        .expect("anvil::warp");
     env.post_round(1, lpt(10)).await;
     env.post_round(2, lpt(20)).await;
     env.revoke(2).await;
@@ -481,7 +483,7 @@ async fn a_killed_run_is_finished_by_the_next_without_paying_twice() {
         .wait_for("an earlier run was claiming round(s) 1", 60)
         .await;
     second.wait_for("by a pending transaction", 60).await;
-    anvil::mine(&env.chain).await;
+    anvil::mine(&env.chain).await.expect("anvil::mine");
     let code = second.finish(30).await;
     let out = second.stdout();
     assert_eq!(code, 0, "{out}\n{}", second.stderr());

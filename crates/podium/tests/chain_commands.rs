@@ -77,7 +77,8 @@ impl World {
         }
 
         let deployer = anvil::dev_wallet(0);
-        let token = block_on(anvil::deploy_test_token(&chain, &deployer));
+        let token = block_on(anvil::deploy_test_token(&chain, &deployer))
+            .expect("anvil::deploy_test_token");
         let funder = anvil::dev_signer(1).address();
         block_on(anvil::mint(
             &chain,
@@ -85,7 +86,8 @@ impl World {
             token,
             funder,
             tokens(30_000),
-        ));
+        ))
+        .expect("anvil::mint");
         let now = block_on(chain.now()).unwrap();
         let start = now + 600;
         Self {
@@ -229,7 +231,7 @@ impl World {
     }
 
     fn warp(&self, ts: u64) {
-        block_on(anvil::warp(&self.chain, ts));
+        block_on(anvil::warp(&self.chain, ts)).expect("anvil::warp");
     }
 
     /// Writes a distribution file for `round` paying `payouts` (whole tokens).

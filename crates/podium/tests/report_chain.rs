@@ -103,9 +103,10 @@ fn claims_and_stake_from_the_chain() {
     let [addr_a, addr_b, addr_c] = [1, 2, 3].map(|i| anvil::dev_signer(i).address());
     let owner = anvil::dev_signer(0).address();
 
-    let token = block_on(anvil::deploy_test_token(&chain, &committee));
-    block_on(anvil::mint(&chain, &committee, token, owner, tokens(200)));
-    block_on(anvil::mint(&chain, &committee, token, addr_c, tokens(50)));
+    let token =
+        block_on(anvil::deploy_test_token(&chain, &committee)).expect("anvil::deploy_test_token");
+    block_on(anvil::mint(&chain, &committee, token, owner, tokens(200))).expect("anvil::mint");
+    block_on(anvil::mint(&chain, &committee, token, addr_c, tokens(50))).expect("anvil::mint");
     let start = block_on(chain.now()).unwrap() + 100;
     let params = anvil::DistributorParams {
         token,
@@ -118,7 +119,8 @@ fn claims_and_stake_from_the_chain() {
         root_delay: DAY,
         claim_window: 60 * DAY,
     };
-    let distributor = block_on(anvil::deploy_distributor(&chain, &committee, &params));
+    let distributor = block_on(anvil::deploy_distributor(&chain, &committee, &params))
+        .expect("anvil::deploy_distributor");
     let bm_init = [
         BondingManagerDouble::BYTECODE.to_vec(),
         BondingManagerDouble::constructorCall { token }.abi_encode(),
@@ -201,7 +203,9 @@ fn claims_and_stake_from_the_chain() {
         .abi_encode();
         send(&chain, &committee, Some(distributor), fund, "fund").await;
         for (i, file) in files.iter().enumerate() {
-            anvil::warp(&chain, start + (i as u64 + 1) * WEEK + 10).await;
+            anvil::warp(&chain, start + (i as u64 + 1) * WEEK + 10)
+                .await
+                .expect("anvil::warp");
             let post = PodiumDistributor::postRootCall {
                 round: U256::from(file.round),
                 root: file.root,
@@ -212,7 +216,7 @@ fn claims_and_stake_from_the_chain() {
             post_txs.push(send(&chain, &committee, Some(distributor), post, "postRoot").await);
         }
         let t0 = start + 2 * WEEK + DAY + 100;
-        anvil::warp(&chain, t0).await;
+        anvil::warp(&chain, t0).await.expect("anvil::warp");
         let bond = |amount: u64, to: Address| {
             BondingManagerDouble::bondCall {
                 amount: tokens(amount),
@@ -266,7 +270,7 @@ fn claims_and_stake_from_the_chain() {
         .await;
 
         // A day later: A bonds its 25 (counts for round 1), then claims round 2.
-        anvil::warp(&chain, t0 + DAY).await;
+        anvil::warp(&chain, t0 + DAY).await.expect("anvil::warp");
         for w in [&a, &b, &c] {
             send(
                 &chain,
@@ -291,10 +295,14 @@ fn claims_and_stake_from_the_chain() {
         // C bonds tokens it held anyway: its claims went to the cold wallet, so this is not counted.
         send(&chain, &c, Some(bm), bond(50, addr_c), "C bonds 50").await;
         // Two days after its claim B bonds 30: 25 for round 1, then 5 for round 2.
-        anvil::warp(&chain, t0 + 2 * DAY).await;
+        anvil::warp(&chain, t0 + 2 * DAY)
+            .await
+            .expect("anvil::warp");
         send(&chain, &b, Some(bm), bond(30, addr_b), "B bonds 30").await;
         // A bonds its round-2 tokens 8 days after claiming them: outside the week.
-        anvil::warp(&chain, t0 + 9 * DAY + 10).await;
+        anvil::warp(&chain, t0 + 9 * DAY + 10)
+            .await
+            .expect("anvil::warp");
         send(
             &chain,
             &a,

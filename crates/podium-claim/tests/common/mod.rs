@@ -95,7 +95,9 @@ impl Env {
         let node = builder.spawn();
         let chain = node.chain().await;
         let c = committee();
-        let token = anvil::deploy_test_token(&chain, &c).await;
+        let token = anvil::deploy_test_token(&chain, &c)
+            .await
+            .expect("anvil::deploy_test_token");
         let now = chain.now().await.unwrap();
         let params = DistributorParams {
             token,
@@ -108,8 +110,12 @@ impl Env {
             root_delay,
             claim_window: 60 * DAY,
         };
-        let distributor = anvil::deploy_distributor(&chain, &c, &params).await;
-        anvil::mint(&chain, &c, token, c.address(), lpt(10_000)).await;
+        let distributor = anvil::deploy_distributor(&chain, &c, &params)
+            .await
+            .expect("anvil::deploy_distributor");
+        anvil::mint(&chain, &c, token, c.address(), lpt(10_000))
+            .await
+            .expect("anvil::mint");
         let approve = TestToken::approveCall {
             spender: distributor,
             value: lpt(10_000),
@@ -215,7 +221,9 @@ impl Env {
         let root = self.build_file(round, &payouts, chain_id, self.distributor, &path);
         let now = self.chain.now().await.unwrap();
         if now < self.ends_at(round) {
-            anvil::warp(&self.chain, self.ends_at(round)).await;
+            anvil::warp(&self.chain, self.ends_at(round))
+                .await
+                .expect("anvil::warp");
         }
         let total: U256 = payouts.iter().map(|p| p.1).sum();
         let call = PodiumDistributor::postRootCall {
@@ -238,7 +246,9 @@ impl Env {
     /// Warps until every posted root is valid.
     pub async fn make_valid(&self) {
         let now = self.chain.now().await.unwrap();
-        anvil::warp(&self.chain, now + self.params.root_delay + 1).await;
+        anvil::warp(&self.chain, now + self.params.root_delay + 1)
+            .await
+            .expect("anvil::warp");
     }
 
     pub async fn revoke(&self, round: u64) {

@@ -1,19 +1,15 @@
 //! The few things the demo does to its local chain directly, because no person does them on a real
-//! one: deploy the test LPT and the BondingManager test double, mint, and move time.
+//! one: deploy the test token and the BondingManager test double, mint, and move time.
 
 use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, U256};
-use eyre::{WrapErr, eyre};
+use eyre::WrapErr;
 use podium_chain::{
-    Chain, RpcOpts, SendOpts, Sender, Wallet,
-    alloy::{
-        providers::Provider,
-        signers::local::PrivateKeySigner,
-        sol_types::{SolCall, SolConstructor},
-    },
-    bindings::{BondingManagerDouble, IERC20, PodiumDistributor, TestToken},
-    send::Call,
+    Chain, RpcOpts, Wallet,
+    alloy::{signers::local::PrivateKeySigner, sol_types::SolConstructor},
+    anvil,
+    bindings::{BondingManagerDouble, IERC20, PodiumDistributor},
 };
 use podium_core::DistributionFile;
 
@@ -36,42 +32,19 @@ impl DemoChain {
         })
     }
 
-    async fn send(&self, call: Call) -> eyre::Result<podium_chain::Sent> {
-        let opts = SendOpts {
-            timeout: 30,
-            ..SendOpts::default()
-        };
-        let sender = Sender::new(&self.chain, &self.deployer, &opts, |_| {});
-        Ok(sender.send(&call).await?)
-    }
-
     pub(super) async fn deploy_test_token(&self) -> eyre::Result<Address> {
-        let sent = self
-            .send(Call::deploy(
-                TestToken::BYTECODE.clone(),
-                "deploy the test LPT",
-            ))
-            .await?;
-        sent.receipt
-            .contract_address
-            .ok_or_else(|| eyre!("the test LPT deployment has no address"))
+        Ok(anvil::deploy_test_token(&self.chain, &self.deployer).await?)
     }
 
     pub(super) async fn deploy_bonding_double(&self, token: Address) -> eyre::Result<Address> {
         let args = BondingManagerDouble::constructorCall { token };
         let code = [BondingManagerDouble::BYTECODE.to_vec(), args.abi_encode()].concat();
-        let sent = self
-            .send(Call::deploy(code, "deploy the BondingManager test double"))
-            .await?;
-        sent.receipt
-            .contract_address
-            .ok_or_else(|| eyre!("the BondingManager double has no address"))
+        let what = "deploy the BondingManager test double";
+        Ok(anvil::deploy(&self.chain, &self.deployer, code, what).await?)
     }
 
     pub(super) async fn mint(&self, token: Address, to: Address, amount: U256) -> eyre::Result<()> {
-        let data = TestToken::mintCall { to, amount }.abi_encode();
-        self.send(Call::new(token, data, "mint test LPT")).await?;
-        Ok(())
+        Ok(anvil::mint(&self.chain, &self.deployer, token, to, amount).await?)
     }
 
     pub(super) async fn now(&self) -> eyre::Result<u64> {
@@ -80,16 +53,7 @@ impl DemoChain {
 
     /// Mines a block at `ts` (anvil's evm_setNextBlockTimestamp + evm_mine).
     pub(super) async fn warp(&self, ts: u64) -> eyre::Result<()> {
-        let p = &self.chain.provider;
-        let _: serde_json::Value = p
-            .raw_request("evm_setNextBlockTimestamp".into(), (ts,))
-            .await
-            .wrap_err("moving chain time")?;
-        let _: serde_json::Value = p
-            .raw_request("evm_mine".into(), ())
-            .await
-            .wrap_err("mining")?;
-        Ok(())
+        Ok(anvil::warp(&self.chain, ts).await?)
     }
 
     /// Waits until `account`'s leaf in `file` is claimed on-chain (a background claimer's work).
