@@ -188,9 +188,7 @@ impl Accounting {
             .to_string()
             .into();
         json["balanceLeftWei"] = self.raw.balance.to_string().into();
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(&json)? + "\n")?;
-        std::fs::rename(&tmp, path)?;
+        podium_chain::program::write_atomic(path, &(serde_json::to_string_pretty(&json)? + "\n"))?;
         Ok(())
     }
 }

@@ -245,7 +245,7 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
             rt.block_on(chain.warp(ends))?;
             story.say(&format!(
                 "chain time moved to the end of round {round}: {}",
-                story::utc(ends)
+                podium_chain::time::utc(ends)
             ));
             let out = rounds_dir.join(format!("round-{round}.json"));
             let round_dir = rounds_dir.join(format!("round-{round}"));
@@ -355,7 +355,7 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
                 }
             }
             args.push(rel(&rounds_dir));
-            story.run_quiet(&claimer, &args, &env)?;
+            story.run(&claimer, &args, &env)?;
         }
 
         story.heading("The program has ended: the unallocated part goes back to the funder");
@@ -364,34 +364,26 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
             &["status", "--deployment", &dep, "--rpc-url", &url],
             &[],
         )?;
-        let swept_unallocated =
+        // `podium sweep`, measured by how much the funder's balance rises.
+        let sweep = |story: &Story| {
             rt.block_on(chain.funder_balance_delta(token, addr(FUNDER), || {
-                story
-                    .run(
-                        &podium,
-                        &common(&["sweep", "--deployment", &dep]),
-                        &env_funder,
-                    )
-                    .map(|_| ())
-            }))?;
+                story.run(
+                    &podium,
+                    &common(&["sweep", "--deployment", &dep]),
+                    &env_funder,
+                )
+            }))
+        };
+        let swept_unallocated = sweep(&story)?;
 
         let deadline = start + ROUNDS * WEEK + CLAIM_WINDOW;
         story.heading("The claim window has closed: the unclaimed rest goes back too");
         rt.block_on(chain.warp(deadline + 60))?;
         story.say(&format!(
             "chain time moved past the claim deadline, {}",
-            story::utc(deadline)
+            podium_chain::time::utc(deadline)
         ));
-        let swept_unclaimed =
-            rt.block_on(chain.funder_balance_delta(token, addr(FUNDER), || {
-                story
-                    .run(
-                        &podium,
-                        &common(&["sweep", "--deployment", &dep]),
-                        &env_funder,
-                    )
-                    .map(|_| ())
-            }))?;
+        let swept_unclaimed = sweep(&story)?;
 
         rt.block_on(Accounting::from_chain(
             &chain,
@@ -482,11 +474,7 @@ fn derive_keys() -> eyre::Result<Vec<PrivateKeySigner>> {
 }
 
 fn key_hex(signer: &PrivateKeySigner) -> String {
-    format!("0x{}", hex_encode(signer.to_bytes().as_slice()))
-}
-
-fn hex_encode(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    format!("0x{}", alloy_primitives::hex::encode(signer.to_bytes()))
 }
 
 fn lpt(n: u64) -> U256 {

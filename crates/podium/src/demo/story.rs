@@ -55,16 +55,6 @@ impl Story {
         Ok(())
     }
 
-    /// Like [`Story::run`], for the many similar claims: prints the command and the claimer's output.
-    pub(super) fn run_quiet(
-        &self,
-        bin: &Path,
-        args: &[String],
-        env: &[(&str, String)],
-    ) -> eyre::Result<()> {
-        self.run(bin, args, env)
-    }
-
     /// The same steps by hand, against any chain.
     pub(super) fn by_hand(&self, dir: &str) {
         println!(
@@ -94,11 +84,6 @@ pub(super) fn rel(path: &Path) -> String {
         Some(p) => p.display().to_string(),
         None => path.display().to_string(),
     }
-}
-
-/// A unix time as `YYYY-MM-DD HH:MM UTC`.
-pub(super) fn utc(ts: u64) -> String {
-    podium_chain::time::utc(ts)
 }
 
 fn shell_quote(s: &str) -> String {
