@@ -1,10 +1,15 @@
 # podium: two commands do everything on a fresh machine.
 #   make test   installs what is missing, then runs every check CI runs
 #   make demo   the whole program end to end on a local chain (podium demo)
-# Tools come from node_modules/.bin (forge, anvil, cast from npm); nothing is downloaded elsewhere.
+# Tools come from npm (forge, anvil, cast, solc); nothing is downloaded elsewhere.
 
 SHELL := /bin/bash
-export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# The native Foundry binaries first (tools/env.sh says why), then node_modules/.bin. Recursively
+# expanded, so the wildcard is read when a recipe runs, after `setup` has installed node_modules.
+STARTING_PATH := $(PATH)
+empty :=
+space := $(empty) $(empty)
+export PATH = $(subst $(space),:,$(wildcard $(CURDIR)/node_modules/@foundry-rs/*-*/bin)):$(CURDIR)/node_modules/.bin:$(STARTING_PATH)
 
 .PHONY: setup test build fmt snapshot bench clean demo gas-bench slither bench-merkle
 
@@ -45,3 +50,4 @@ bench-merkle: setup
 
 clean:
 	rm -rf out cache target
+

@@ -8,7 +8,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export PATH="$ROOT/node_modules/.bin:$PATH"
+source "$ROOT/tools/env.sh"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 # Peak RSS and wall time of a command, from GNU time.

@@ -5,5 +5,5 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export PATH="$ROOT/node_modules/.bin:$PATH"
+source "$ROOT/tools/env.sh"
 exec cargo run --quiet --locked -p podium-claim --example claim_gas_bench

@@ -7,11 +7,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export PATH="$ROOT/node_modules/.bin:$PATH"
-# Native binaries first: the npm wrappers always exit 0, which would hide a failed forge/cast call.
-for native in "$ROOT"/node_modules/@foundry-rs/*-*/bin; do
-  [[ -d "$native" ]] && PATH="$native:$PATH"
-done
+source "$ROOT/tools/env.sh"
 
 VENV="$ROOT/.venv"
 REQS="$ROOT/tools/slither-requirements.txt"

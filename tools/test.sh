@@ -5,12 +5,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export PATH="$ROOT/node_modules/.bin:$PATH"
-# The npm wrappers in node_modules/.bin (@foundry-rs/*/bin.mjs) always exit 0, even when forge test fails;
-# call the native binaries the platform packages ship, so a failing step fails the gate.
-for native in "$ROOT"/node_modules/@foundry-rs/*-*/bin; do
-  [[ -d "$native" ]] && PATH="$native:$PATH"
-done
+source "$ROOT/tools/env.sh"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 started=$SECONDS
