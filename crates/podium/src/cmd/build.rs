@@ -9,9 +9,8 @@ use alloy_primitives::{Address, B256};
 use clap::Args;
 use eyre::{WrapErr, bail};
 use podium_core::{
-    Allocation, Built, Meta, Rules, ScoreSet,
+    Allocation, Built, Meta, Rules, ScoreSet, allocate,
     allocation::{Adjustment, RegionOutcome, Row},
-    allocate,
 };
 use serde::{Serialize, ser::SerializeSeq};
 use serde_json::json;
@@ -52,7 +51,8 @@ pub(crate) struct BuildArgs {
 }
 
 pub(crate) fn parse_addr(s: &str) -> Result<Address, String> {
-    podium_core::parse_address(s).ok_or_else(|| format!("{s:?} is not an address (0x and 40 hex digits)"))
+    podium_core::parse_address(s)
+        .ok_or_else(|| format!("{s:?} is not an address (0x and 40 hex digits)"))
 }
 
 impl BuildArgs {
@@ -71,7 +71,13 @@ impl BuildArgs {
             bail!("{} exists: pass --force to replace it", self.out.display());
         }
         let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
-        let meta = Meta::for_round(&rules, &scores, &allocation, self.chain_id, self.distributor);
+        let meta = Meta::for_round(
+            &rules,
+            &scores,
+            &allocation,
+            self.chain_id,
+            self.distributor,
+        );
         let built = Built::new(&allocation, meta).wrap_err("building the Merkle tree")?;
         built
             .write_atomic(&self.out)
@@ -92,7 +98,13 @@ impl BuildArgs {
                 println!("  no scores for this region: the whole pool stays unallocated\n");
                 continue;
             }
-            let mut t = table(&["orchestrator", "score", "explorer (×10)", "status", "payout"]);
+            let mut t = table(&[
+                "orchestrator",
+                "score",
+                "explorer (×10)",
+                "status",
+                "payout",
+            ]);
             for row in region.rows.iter().take(TABLE_ROWS) {
                 t.add_row(vec![
                     addr(&row.account),
@@ -129,7 +141,14 @@ impl BuildArgs {
                 ),
             }
         }
-        let mut t = table(&["round", "budget", "paid", "unallocated", "recipients", "root"]);
+        let mut t = table(&[
+            "round",
+            "budget",
+            "paid",
+            "unallocated",
+            "recipients",
+            "root",
+        ]);
         t.add_row(vec![
             a.round.to_string(),
             tokens(a.budget, d),

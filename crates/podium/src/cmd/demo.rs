@@ -22,8 +22,15 @@ pub(crate) struct DemoArgs {
 
 impl DemoArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        let dir = if self.dir.is_absolute() { self.dir } else { std::env::current_dir()?.join(self.dir) };
-        crate::demo::run(&crate::demo::Settings { dir, claimer: self.claimer })?;
+        let dir = if self.dir.is_absolute() {
+            self.dir
+        } else {
+            std::env::current_dir()?.join(self.dir)
+        };
+        crate::demo::run(&crate::demo::Settings {
+            dir,
+            claimer: self.claimer,
+        })?;
         Ok(Outcome::Success)
     }
 }

@@ -27,16 +27,28 @@ pub(crate) struct ProofArgs {
 
 impl ProofArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        let file = DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
+        let file =
+            DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
         let Some(claim) = file.claim(&self.account) else {
             if self.json {
-                print_json(&json!({ "round": file.round, "account": addr(&self.account), "claim": null }))?;
+                print_json(
+                    &json!({ "round": file.round, "account": addr(&self.account), "claim": null }),
+                )?;
             } else {
-                println!("{} has no claim in round {}", addr(&self.account), file.round);
+                println!(
+                    "{} has no claim in round {}",
+                    addr(&self.account),
+                    file.round
+                );
             }
             return Ok(Outcome::No);
         };
-        let leaf = Leaf { round: file.round, index: claim.index, account: self.account, amount: claim.amount.0 };
+        let leaf = Leaf {
+            round: file.round,
+            index: claim.index,
+            account: self.account,
+            amount: claim.amount.0,
+        };
         // A proof that does not lead to the file's root would only fail on-chain: say so here.
         ensure!(
             StandardTree::verify(file.root, &leaf, &claim.proof),
@@ -60,7 +72,11 @@ impl ProofArgs {
             println!("round    {}", file.round);
             println!("index    {}", claim.index);
             println!("account  {}", addr(&self.account));
-            println!("amount   {} ({} base units)", tokens(claim.amount.0, file.decimals), claim.amount.0);
+            println!(
+                "amount   {} ({} base units)",
+                tokens(claim.amount.0, file.decimals),
+                claim.amount.0
+            );
             println!("root     {}", file.root);
             println!("proof");
             for node in &claim.proof {

@@ -30,7 +30,8 @@ pub(crate) struct VerifyArgs {
 
 impl VerifyArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        let file = DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
+        let file =
+            DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
         let mut difference = file.check().wrap_err("rebuilding the tree")?;
         if difference.is_none()
             && let Some(rules_path) = &self.rules
@@ -69,6 +70,10 @@ impl VerifyArgs {
                 file.root
             );
         }
-        Ok(if difference.is_none() { Outcome::Success } else { Outcome::No })
+        Ok(if difference.is_none() {
+            Outcome::Success
+        } else {
+            Outcome::No
+        })
     }
 }
