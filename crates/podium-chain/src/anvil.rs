@@ -16,6 +16,7 @@ use alloy::{
     sol_types::SolConstructor,
 };
 
+pub use crate::child::spawn_tied;
 use crate::{
     Chain, Error, Result, RpcOpts, SendOpts, Sender, Wallet,
     bindings::{PodiumDistributor, TestToken},
@@ -40,20 +41,35 @@ pub fn dev_wallet(i: usize) -> Wallet {
     Wallet::from_signer(dev_signer(i), format!("anvil development account {i}"))
 }
 
-/// The anvil binary: `$PODIUM_ANVIL`, else the workspace's `node_modules/.bin/anvil`, else `anvil`.
+/// The anvil binary: `$PODIUM_ANVIL`, else the native binary of the workspace's npm Foundry package
+/// for this platform (`node_modules/@foundry-rs/anvil-<os>-<arch>/bin/anvil`), else `anvil` on PATH.
+/// Never the npm launcher `node_modules/.bin/anvil`: it is a node script that forwards only some
+/// signals, so killing it would leave the real anvil running.
 pub fn anvil_path() -> PathBuf {
     if let Some(path) = std::env::var_os("PODIUM_ANVIL") {
         return path.into();
     }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/.bin/anvil");
-    if local.exists() {
-        local
+    let packages = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/@foundry-rs");
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        "windows" => "win32",
+        other => other,
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let native = packages.join(format!("anvil-{os}-{arch}/bin/anvil"));
+    if native.exists() {
+        native
     } else {
         "anvil".into()
     }
 }
 
-/// A running anvil; killed (and reaped) on drop.
+/// A running anvil; killed (and reaped) on drop, and killed by the kernel if this process dies first
+/// (see [`spawn_tied`]).
 #[derive(Debug)]
 pub struct Anvil {
     child: Child,
@@ -103,26 +119,25 @@ impl AnvilBuilder {
         let started = Instant::now();
         for _ in 0..5 {
             let port = self.port.unwrap_or_else(free_port);
-            let mut child = Command::new(anvil_path())
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--chain-id",
-                    &self.chain_id.to_string(),
-                    "--silent",
-                ])
-                .args(["--host", "127.0.0.1"])
-                .args(&self.args)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap_or_else(|e| {
-                    panic!(
-                        "cannot start {} ({e}); run `make setup`",
-                        anvil_path().display()
-                    )
-                });
+            let mut cmd = Command::new(anvil_path());
+            cmd.args([
+                "--port",
+                &port.to_string(),
+                "--chain-id",
+                &self.chain_id.to_string(),
+                "--silent",
+            ])
+            .args(["--host", "127.0.0.1"])
+            .args(&self.args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+            let mut child = spawn_tied(cmd).unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {} ({e}); run `make setup`",
+                    anvil_path().display()
+                )
+            });
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
             while started.elapsed() < Duration::from_secs(30) {
                 if let Ok(Some(_)) = child.try_wait() {
@@ -182,6 +197,11 @@ impl Anvil {
 }
 
 impl Anvil {
+    /// The operating system's id of the anvil process.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.port

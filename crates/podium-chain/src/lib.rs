@@ -12,7 +12,8 @@
 //! - [`safe`]: Safe Transaction Builder batch files.
 //! - [`program`]: the program configuration (`program.toml`), the deployment record, and the
 //!   option group that names a deployed distributor.
-//! - `anvil` (feature `test-utils`): a real anvil on a free port for integration tests.
+//! - `anvil` (feature `test-utils`): a real anvil on a free port for integration tests, started as
+//!   the native binary and tied to this process's life (`child`).
 
 pub mod bindings;
 pub mod distributor;
@@ -28,6 +29,8 @@ pub mod wallet;
 
 #[cfg(feature = "test-utils")]
 pub mod anvil;
+#[cfg(feature = "test-utils")]
+mod child;
 
 pub use alloy;
 pub use error::{Error, Result};

@@ -21,6 +21,7 @@ use podium_chain::{
         rpc::types::{Filter, TransactionRequest},
         sol_types::{SolCall, SolEvent, SolValue},
     },
+    anvil::spawn_tied,
     anvil::{self, Anvil, DistributorParams},
     bindings::{BondingManagerDouble, IERC20, PodiumDistributor, TestToken},
     send::Call,
@@ -385,12 +386,13 @@ pub struct Background {
 
 impl Background {
     pub fn spawn(cmd: &mut Command) -> Self {
-        let mut child = cmd
-            .stdin(Stdio::null())
+        cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn podium-claim");
+            .stderr(Stdio::piped());
+        // Tied to the test process (killed with it, even by SIGKILL); the spawner needs the command
+        // by value, so the caller's builder is taken and an empty one left in its place.
+        let cmd = std::mem::replace(cmd, Command::new("podium-claim"));
+        let mut child = spawn_tied(cmd).expect("spawn podium-claim");
         let stderr = Arc::new(Mutex::new(String::new()));
         let stdout = Arc::new(Mutex::new(String::new()));
         for (pipe, buf) in [

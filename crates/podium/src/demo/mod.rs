@@ -25,7 +25,7 @@ use alloy_primitives::U256;
 use eyre::{WrapErr, bail, ensure, eyre};
 use podium_chain::{
     alloy::signers::local::{MnemonicBuilder, PrivateKeySigner, coins_bip39::English},
-    anvil::Anvil,
+    anvil::{Anvil, spawn_tied},
 };
 use podium_core::DistributionFile;
 
@@ -507,13 +507,10 @@ fn prepare_dir(dir: &Path) -> eyre::Result<PathBuf> {
 fn spawn_logged(bin: &Path, args: &[String], log: &Path) -> eyre::Result<Child> {
     let file = fs::File::create(log)?;
     let err = file.try_clone()?;
-    Command::new(bin)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(file)
-        .stderr(err)
-        .spawn()
-        .wrap_err_with(|| format!("starting {}", bin.display()))
+    let mut cmd = Command::new(bin);
+    cmd.args(args).stdin(Stdio::null()).stdout(file).stderr(err);
+    // Tied to the demo's life: a demo killed midway leaves no claimer behind.
+    spawn_tied(cmd).wrap_err_with(|| format!("starting {}", bin.display()))
 }
 
 /// Stops a background claimer the way a person would (SIGTERM), then makes sure it is gone.
