@@ -403,6 +403,8 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
             books := sload(add(data.slot, 1))
         }
         {
+            // Truncation is the point: the 40 bits at the offset are validAt.
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint256 validAt = uint40(books >> _VALID_AT_OFFSET);
             if (validAt == 0 || block.timestamp < validAt) revert RootNotValid(round, validAt);
         }
@@ -420,6 +422,7 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
         }
         unchecked {
             // paid <= total: every claim checks it here before adding to paid.
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint256 left = uint96(books) - uint96(books >> _PAID_OFFSET);
             if (amount > left) revert RoundTotalExceeded(round, amount, left);
         }

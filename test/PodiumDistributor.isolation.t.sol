@@ -149,9 +149,9 @@ contract PodiumDistributorIsolationTest is DistributorFixture {
         vm.warp(validAt);
         _claim(1, 2);
         uint256 books = _books(distributor, 1);
-        assertEq(uint256(uint96(books)), total, "total: bits 0..95");
-        assertEq(uint256(uint40(books >> 96)), validAt, "validAt: bits 96..135");
-        assertEq(uint256(uint96(books >> 136)), trees[1].amounts[2], "paid: bits 136..231");
+        assertEq(books & type(uint96).max, total, "total: bits 0..95");
+        assertEq((books >> 96) & type(uint40).max, validAt, "validAt: bits 96..135");
+        assertEq((books >> 136) & type(uint96).max, trees[1].amounts[2], "paid: bits 136..231");
         assertEq(books >> 232, 1, "revocations: bits 232..255");
         bytes32 base = keccak256(abi.encode(uint256(1), ROUNDS_SLOT));
         assertEq(vm.load(address(distributor), base), root, "root: slot 0");
