@@ -11,7 +11,7 @@ empty :=
 space := $(empty) $(empty)
 export PATH = $(subst $(space),:,$(wildcard $(CURDIR)/node_modules/@foundry-rs/*-*/bin)):$(CURDIR)/node_modules/.bin:$(STARTING_PATH)
 
-.PHONY: setup test build fmt snapshot bench clean demo gas-bench slither bench-merkle
+.PHONY: setup test build fmt snapshot bench clean demo gas-bench slither bench-merkle halmos mutation
 
 setup:
 	@tools/setup.sh
@@ -43,6 +43,15 @@ gas-bench: setup
 # Static analysis of the contracts (creates .venv on first use).
 slither: setup
 	@tools/slither.sh
+
+# Symbolic proofs of the distributor with halmos (creates .venv on first use; also run by make test).
+halmos: setup
+	@tools/halmos.sh
+
+# Mutation score of the distributor against the whole Solidity test suite (slither-mutate; long, not in
+# make test). Writes target/mutation/ and prints killed / total.
+mutation: setup
+	@tools/mutation.sh
 
 # Merkle tree and podium build speed: 1k/100k/1M recipients, vs @openzeppelin/merkle-tree at 100k.
 bench-merkle: setup

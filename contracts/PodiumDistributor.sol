@@ -9,23 +9,32 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 
 /// @title PodiumDistributor
 /// @notice Weekly Merkle rewards: one root per ended round, cheap claims, leftovers back to the funder.
-/// @dev The claim path reads the round's root and validity, sets one bitmap bit per leaf and makes one
-/// token transfer; it writes no accounting. Solvency is checked when a root is posted, against funding
-/// recorded by fund() when it arrives.
+/// @dev The claim path reads the round's root and its packed second slot, sets one bitmap bit per leaf, adds
+/// the amount to the round's paid counter (a rewrite of the slot it already read) and makes one token
+/// transfer. Solvency is checked when a root is posted, against funding recorded by fund() when it arrives;
+/// the paid counter keeps each round within its own total, so a wrong tree can only misdirect its own round.
 contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @dev Per round: slot 0 the root; slot 1 the total and times, packed; slot 2 the uri. The claim path
-    /// reads slots 0 and 1 only. A root is posted iff `validAt != 0` (equivalently `postedAt != 0`), so an
-    /// empty round closed with root 0 still counts as posted.
+    /// @dev Per round: slot 0 the root; slot 1 the total, validity time, paid counter and revocation count,
+    /// packed (96 + 40 + 96 + 24 bits); slot 2 the uri. The claim path reads slots 0 and 1 and rewrites
+    /// slot 1. A root is posted iff `validAt != 0`, so an empty round closed with root 0 still counts as
+    /// posted; it was posted at `validAt - ROOT_DELAY`. `paid <= total` always (claims check it), and both
+    /// fit 96 bits because `total <= ROUND_BUDGET <= type(uint96).max`.
     struct RoundData {
         bytes32 root;
         uint96 total;
-        uint40 postedAt;
         uint40 validAt;
-        uint32 revocations;
+        uint96 paid;
+        uint24 revocations;
         string uri;
     }
+
+    /// @dev Where solc packs `validAt` and `paid` in a round's second slot (after the 96-bit total, and
+    /// after total and the 40-bit validAt); the claim path reads and writes that slot whole. A test reads
+    /// the slot back through `vm.load` to pin this layout.
+    uint256 private constant _VALID_AT_OFFSET = 96;
+    uint256 private constant _PAID_OFFSET = 136;
 
     /// @inheritdoc IPodiumDistributor
     uint256 public constant MAX_ROUNDS = 1000;
@@ -172,7 +181,7 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
         if (block.timestamp < endsAt) revert RoundNotEnded(round, endsAt);
         if (block.timestamp >= _POSTING_DEADLINE) revert PostingClosed(_POSTING_DEADLINE);
         RoundData storage data = _rounds[round];
-        if (data.postedAt != 0) revert RootAlreadyPosted(round, data.root, data.validAt);
+        if (data.validAt != 0) revert RootAlreadyPosted(round, data.root, data.validAt);
         if (total > ROUND_BUDGET) revert TotalExceedsBudget(round, total, ROUND_BUDGET);
         if ((root == bytes32(0)) != (total == 0)) revert RootTotalMismatch(root, total);
         uint256 available = unallocated();
@@ -185,7 +194,6 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
         // both checked in the constructor.
         // forge-lint: disable-next-line(unsafe-typecast)
         data.total = uint96(total);
-        data.postedAt = uint40(block.timestamp);
         // forge-lint: disable-next-line(unsafe-typecast)
         data.validAt = uint40(validAt);
         data.uri = uri;
@@ -205,7 +213,6 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
         totalAllocated -= total;
         data.root = bytes32(0);
         data.total = 0;
-        data.postedAt = 0;
         data.validAt = 0;
         data.revocations += 1;
         delete data.uri;
@@ -275,12 +282,14 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
         RoundData storage data = _rounds[round];
         state.root = data.root;
         state.total = data.total;
-        state.postedAt = data.postedAt;
         state.validAt = data.validAt;
+        if (state.validAt != 0) state.postedAt = state.validAt - ROOT_DELAY;
         state.uri = data.uri;
         state.startsAt = endsAt - ROUND_DURATION;
         state.endsAt = endsAt;
         state.revocations = data.revocations;
+        state.paid = data.paid;
+        state.left = state.total - state.paid;
         if (block.timestamp < endsAt) {
             state.status = RoundStatus.Open;
         } else if (state.validAt != 0) {
@@ -309,18 +318,23 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IPodiumDistributor
-    function outstanding() external view returns (uint256) {
-        uint256 balance = TOKEN.balanceOf(address(this));
-        uint256 free = unallocated();
-        return balance > free ? balance - free : 0;
+    function outstanding() external view returns (uint256 owed) {
+        if (block.timestamp >= _CLAIM_DEADLINE) return 0;
+        for (uint256 round = 1; round <= ROUND_COUNT; ++round) {
+            RoundData storage data = _rounds[round];
+            owed += data.total - data.paid;
+        }
     }
 
     /// @inheritdoc IPodiumDistributor
     function sweepable() external view returns (uint256) {
         if (block.timestamp < _PROGRAM_END) return 0;
-        if (block.timestamp >= _CLAIM_DEADLINE) return TOKEN.balanceOf(address(this));
+        uint256 balance = TOKEN.balanceOf(address(this));
+        if (block.timestamp >= _CLAIM_DEADLINE) return balance;
         if (block.timestamp < _POSTING_DEADLINE && _firstRoundNotFinal() != 0) return 0;
-        return unallocated();
+        uint256 amount = unallocated();
+        // sweep() would fail to transfer more than the balance (only a token that lost balance can get here).
+        return amount > balance ? 0 : amount;
     }
 
     /// @inheritdoc IPodiumDistributor
@@ -371,8 +385,9 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Checks the round's root is valid, the leaf unclaimed and proven; sets its bit (so a leaf
-    /// repeated later in the same batch reverts) and emits. The caller transfers.
+    /// @dev Checks the round's root is valid, the leaf unclaimed and proven, and that the round has `amount`
+    /// left of its total; sets the leaf's bit (so a leaf repeated later in the same batch reverts), adds
+    /// `amount` to the round's paid counter and emits. The caller transfers.
     function _claimLeaf(
         uint256 round,
         uint256 index,
@@ -382,8 +397,17 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
         address recipient
     ) private {
         RoundData storage data = _rounds[round];
-        uint256 validAt = data.validAt;
-        if (validAt == 0 || block.timestamp < validAt) revert RootNotValid(round, validAt);
+        // The round's second slot (total, validAt, paid; see RoundData), read once and rewritten once.
+        uint256 books;
+        assembly ("memory-safe") {
+            books := sload(add(data.slot, 1))
+        }
+        {
+            // Truncation is the point: the 40 bits at the offset are validAt.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            uint256 validAt = uint40(books >> _VALID_AT_OFFSET);
+            if (validAt == 0 || block.timestamp < validAt) revert RootNotValid(round, validAt);
+        }
 
         mapping(uint256 wordIndex => uint256 bits) storage bitmap = _claimedBitmap[round];
         uint256 wordIndex = index >> 8;
@@ -396,7 +420,17 @@ contract PodiumDistributor is IPodiumDistributor, ReentrancyGuardTransient {
         if (!MerkleProof.verifyCalldata(proof, data.root, leaf)) {
             revert InvalidProof(round, index, account, amount);
         }
+        unchecked {
+            // paid <= total: every claim checks it here before adding to paid.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            uint256 left = uint96(books) - uint96(books >> _PAID_OFFSET);
+            if (amount > left) revert RoundTotalExceeded(round, amount, left);
+        }
         bitmap[wordIndex] = word | bit;
+        // paid + amount <= total < 2**96, so adding `amount` at the paid field's offset changes that field only.
+        assembly ("memory-safe") {
+            sstore(add(data.slot, 1), add(books, shl(_PAID_OFFSET, amount)))
+        }
         emit Claimed(round, account, recipient, amount);
     }
 

@@ -7,10 +7,18 @@ import {TestToken} from "../contracts/test/TestToken.sol";
 import {MerkleTreeBuilder} from "../test/helpers/MerkleTreeBuilder.sol";
 import {Vm} from "../test/utils/Vm.sol";
 
-/// @notice The gas benchmark's transactions, broadcast to a local anvil by tools/gas-bench.sh in four
+/// @notice The one function of Uniswap's MerkleDistributor the benchmark calls (its published ABI).
+interface IUniswapMerkleDistributor {
+    function claim(uint256 index, address account, uint256 amount, bytes32[] calldata merkleProof) external;
+}
+
+/// @notice The gas benchmark's transactions, broadcast to a local anvil by tools/gas-bench.sh in five
 /// phases (the shell moves anvil's clock between them). Every round has the same 128-leaf tree shape;
 /// payees already hold tokens, as orchestrators claiming week after week do. The shell reads each
 /// transaction's receipt `gasUsed` from the broadcast file, in the order the transactions are sent here.
+/// The reference is Uniswap's MerkleDistributor, deployed in the same run from the creation bytecode of its
+/// npm package (uniswap/merkle-distributor 1.0.1, passed in by the shell): one such distributor per round,
+/// over the same accounts and amounts, paying the same token.
 /// @dev Sends from anvil's unlocked first account (`--unlocked --sender`): no key anywhere. That account
 /// is the funder and the committee, and leaf 0 of every round (for claimTo).
 contract GasBench {
@@ -25,8 +33,9 @@ contract GasBench {
     uint256 internal constant CLAIM_WINDOW = 600;
     uint256 internal constant BUDGET = 7000e18;
 
-    /// @dev Phase 1: deploy, fund, give the payees a balance. Then the shell moves past the program end.
-    function setup() external {
+    /// @dev Phase 1: deploy, fund, give the payees a balance; deploy and fund one Uniswap distributor per
+    /// round from `uniswapCode` (its creation bytecode). Then the shell moves past the program end.
+    function setup(bytes calldata uniswapCode) external {
         address me = msg.sender;
         vm.startBroadcast(me);
         TestToken token = new TestToken();
@@ -40,6 +49,16 @@ contract GasBench {
             token.mint(_account(me, i), 1e18);
         }
         token.mint(_recipient(), 1e18);
+        for (uint256 round = 1; round <= ROUNDS; ++round) {
+            (MerkleTreeBuilder.Tree memory tree, uint256 total) = _uniswapTree(me, round);
+            bytes memory init = bytes.concat(uniswapCode, abi.encode(token, tree.root()));
+            address uniswap;
+            assembly ("memory-safe") {
+                uniswap := create(0, add(init, 0x20), mload(init))
+            }
+            require(uniswap != address(0), "GasBench: the Uniswap distributor did not deploy");
+            token.mint(uniswap, total);
+        }
         vm.stopBroadcast();
     }
 
@@ -75,7 +94,28 @@ contract GasBench {
         vm.stopBroadcast();
     }
 
-    /// @dev Phase 4: after the claim deadline, the final sweep of everything left.
+    /// @dev Phase 4: the same claims on Uniswap's distributors (`uniswap[r - 1]` pays round r): the first in
+    /// a bitmap word, two in a word already in use, then leaf 9 of every round as three transactions (what
+    /// one claimMany replaces).
+    function uniswapClaims(address[] calldata uniswap) external {
+        address me = msg.sender;
+        MerkleTreeBuilder.Tree[4] memory trees;
+        for (uint256 round = 1; round <= ROUNDS; ++round) {
+            (trees[round],) = _uniswapTree(me, round);
+        }
+        vm.startBroadcast(me);
+        _uniswapClaim(uniswap[0], trees[1], me, 1, 5); // first claim in its bitmap word
+        _uniswapClaim(uniswap[0], trees[1], me, 1, 6); // word already in use
+        _uniswapClaim(uniswap[0], trees[1], me, 1, 7); // same, second sample
+        _uniswapClaim(uniswap[1], trees[2], me, 2, 5); // rounds 2 and 3 get their first claim too
+        _uniswapClaim(uniswap[2], trees[3], me, 3, 5);
+        for (uint256 round = 1; round <= ROUNDS; ++round) {
+            _uniswapClaim(uniswap[round - 1], trees[round], me, round, 9); // leaf 9 of every round
+        }
+        vm.stopBroadcast();
+    }
+
+    /// @dev Phase 5: after the claim deadline, the final sweep of everything left.
     function finalSweep(PodiumDistributor distributor) external {
         vm.startBroadcast(msg.sender);
         distributor.sweep();
@@ -117,6 +157,27 @@ contract GasBench {
         uint256 i
     ) internal {
         distributor.claim(round, i, _account(me, i), _amount(round, i), tree.proof(i));
+    }
+
+    /// @dev Uniswap's leaf, `keccak256(abi.encodePacked(index, account, amount))`, hashed in sorted pairs
+    /// like ours, so the same builder makes its tree.
+    function _uniswapTree(address me, uint256 round)
+        internal
+        pure
+        returns (MerkleTreeBuilder.Tree memory tree, uint256 total)
+    {
+        bytes32[] memory leaves = new bytes32[](LEAVES);
+        for (uint256 i = 0; i < LEAVES; ++i) {
+            leaves[i] = keccak256(abi.encodePacked(i, _account(me, i), _amount(round, i)));
+            total += _amount(round, i);
+        }
+        tree = MerkleTreeBuilder.build(leaves);
+    }
+
+    function _uniswapClaim(address uniswap, MerkleTreeBuilder.Tree memory tree, address me, uint256 round, uint256 i)
+        internal
+    {
+        IUniswapMerkleDistributor(uniswap).claim(i, _account(me, i), _amount(round, i), tree.proof(i));
     }
 
     function _claims(MerkleTreeBuilder.Tree[4] memory trees, uint256 i)

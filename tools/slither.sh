@@ -9,15 +9,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/tools/env.sh"
 
-VENV="$ROOT/.venv"
-REQS="$ROOT/tools/slither-requirements.txt"
-stamp="$VENV/.slither-requirements"
-if [[ ! -x "$VENV/bin/slither" ]] || ! cmp -s "$REQS" "$stamp"; then
-  echo "slither: installing $(grep -v '^#' "$REQS" | tr '\n' ' ')into .venv"
-  python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQS"
-  cp "$REQS" "$stamp"
-fi
+source "$ROOT/tools/venv.sh"
+venv_require "$ROOT/tools/slither-requirements.txt" slither
 
 # crytic-compile runs `forge clean` and then `forge build` of its own: point both at a private directory
 # so the shared out/ and cache/ (which other tools read) are never wiped.

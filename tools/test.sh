@@ -36,6 +36,10 @@ forge snapshot --check --match-path 'test/gas/*'
 step "slither (fails on medium or high findings)"
 tools/slither.sh
 
+# Symbolic proofs of the distributor's money properties (README, "Symbolic proofs"); ~2 minutes on 2 cores.
+step "halmos (symbolic proofs, tools/halmos.sh)"
+tools/halmos.sh
+
 step "cargo fmt --check"
 cargo fmt --all --check
 

@@ -37,7 +37,9 @@ interface IPodiumDistributor {
     }
 
     /// @notice Everything a client needs about one round, in one call.
-    /// @dev `postedAt` and `validAt` are 0 while nothing is posted. `total` is what the root may pay.
+    /// @dev `postedAt` and `validAt` are 0 while nothing is posted. `total` is what the root may pay, `paid`
+    /// what its claims have paid so far and `left` what they may still take (`total - paid`, while claims
+    /// are open).
     struct RoundState {
         bytes32 root;
         uint256 total;
@@ -48,6 +50,8 @@ interface IPodiumDistributor {
         uint256 startsAt;
         uint256 endsAt;
         uint256 revocations;
+        uint256 paid;
+        uint256 left;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -141,6 +145,9 @@ interface IPodiumDistributor {
     error InvalidProof(uint256 round, uint256 index, address account, uint256 amount);
     /// @notice The leaf at `index` of `round` has already been claimed.
     error AlreadyClaimed(uint256 round, uint256 index);
+    /// @notice A claim of `asked` from `round` would take the round past its posted total: only `left` of
+    /// it remains. A round's claims never pay more than its total, whatever its tree says.
+    error RoundTotalExceeded(uint256 round, uint256 asked, uint256 left);
     /// @notice A batch claim was given no claims.
     error EmptyClaims();
 
@@ -268,7 +275,8 @@ interface IPodiumDistributor {
     /// @notice Funding swept back to the funder without ever being allocated.
     function unallocatedSwept() external view returns (uint256);
 
-    /// @notice A round's root, total, times, uri, status, window and revocation count.
+    /// @notice A round's root, total, times, uri, status, window, revocation count, and what it has paid
+    /// and has left.
     /// @param round The round, 1-based.
     function roundState(uint256 round) external view returns (RoundState memory state);
 
@@ -281,11 +289,12 @@ interface IPodiumDistributor {
     /// @notice Funding neither allocated to a round nor swept.
     function unallocated() external view returns (uint256);
 
-    /// @notice The balance beyond the unallocated funding: before the deadline, what is reserved for
-    /// claimants plus any tokens sent by plain transfer.
+    /// @notice What claimants may still take: the sum over rounds with a root (valid, or pending and so
+    /// not yet claimable) of `total - paid`; 0 from the claim deadline. Tokens sent by plain transfer are
+    /// not part of it.
     function outstanding() external view returns (uint256);
 
-    /// @notice What sweep() would send now (0 when it would revert).
+    /// @notice Exactly what sweep() would send now, and 0 when it would revert.
     function sweepable() external view returns (uint256);
 
     /// @notice The program's timeline. Roots may be posted until `postingDeadline` (=

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {PodiumDistributor} from "../../contracts/PodiumDistributor.sol";
+import {IPodiumDistributor} from "../../contracts/interfaces/IPodiumDistributor.sol";
 import {TrackingToken} from "../mocks/TrackingToken.sol";
 import {Test} from "../utils/Test.sol";
 import {DistributorHandler} from "./handlers/DistributorHandler.sol";
@@ -82,6 +83,56 @@ contract PodiumDistributorInvariantTest is Test {
             assertLe(handler.roundTotal(round), distributor.ROUND_BUDGET(), "a round's total is above the budget");
         }
         assertEq(distributor.totalAllocated(), handler.allocated(), "totalAllocated drifted");
+    }
+
+    /// Each round's on-chain paid counter stays within its total and equals what the handler saw it pay;
+    /// `outstanding()` is what the posted roots still owe, and the balance covers it plus the unallocated part.
+    function invariant_RoundBooks() public view {
+        uint256 owedOnChain;
+        for (uint256 round = 1; round <= 4; ++round) {
+            IPodiumDistributor.RoundState memory s = distributor.roundState(round);
+            assertLe(s.paid, s.total, "a round's paid counter is above its total");
+            assertEq(s.paid, handler.ghostPaid(round), "a round's paid counter disagrees with its payments");
+            assertEq(s.total, handler.roundTotal(round), "a round's total drifted");
+            assertEq(s.left, s.total - s.paid, "left is not total - paid");
+            owedOnChain += s.left;
+        }
+        if (block.timestamp < _claimDeadline()) {
+            assertEq(distributor.outstanding(), owedOnChain, "outstanding() is not the sum of what rounds owe");
+            assertEq(distributor.outstanding(), handler.owed(), "outstanding() disagrees with the handler");
+            assertGe(
+                token.balanceOf(address(distributor)),
+                distributor.unallocated() + distributor.outstanding(),
+                "the balance covers less than the unallocated part plus what is owed"
+            );
+        } else {
+            assertEq(distributor.outstanding(), 0, "something is owed after the claim deadline");
+        }
+    }
+
+    /// The rounds' paid counters add up to exactly what left the contract through claims.
+    function invariant_PaidCountersSumToClaimsOut() public view {
+        uint256 sum;
+        for (uint256 round = 1; round <= 4; ++round) {
+            sum += distributor.roundState(round).paid;
+        }
+        assertEq(sum, handler.ghostPaidTotal(), "sum of paid != what claims paid");
+        assertEq(sum, token.sentBy(address(distributor)) - handler.ghostSwept(), "sum of paid != tokens out - sweeps");
+    }
+
+    /// In every state reached, `sweepable()` is exactly what `sweep()` would send, and 0 when it would revert
+    /// (tried on a snapshot that is then thrown away).
+    function invariant_SweepableIsWhatSweepSends() public {
+        uint256 promised = distributor.sweepable();
+        uint256 snapshot = vm.snapshotState();
+        uint256 before = token.balanceOf(funder);
+        uint256 sent;
+        try distributor.sweep() {
+            sent = token.balanceOf(funder) - before;
+            assertGt(sent, 0, "sweep succeeded and sent nothing");
+        } catch {}
+        vm.revertToState(snapshot);
+        assertEq(sent, promised, "sweepable() != what sweep() sends");
     }
 
     /// Before the deadline the funder only ever receives funding that no root was given.

@@ -154,4 +154,8 @@ abstract contract Test {
     function assertGt(uint256 a, uint256 b) internal pure {
         vm.assertGt(a, b, "expected a > b");
     }
+
+    function assertGt(uint256 a, uint256 b, string memory err) internal pure {
+        vm.assertGt(a, b, err);
+    }
 }

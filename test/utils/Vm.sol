@@ -18,6 +18,8 @@ interface Vm {
     function deal(address account, uint256 newBalance) external;
     function etch(address target, bytes calldata newRuntimeBytecode) external;
     function store(address target, bytes32 slot, bytes32 value) external;
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToState(uint256 snapshotId) external returns (bool success);
     function load(address target, bytes32 slot) external view returns (bytes32 data);
 
     // Callers

@@ -124,7 +124,7 @@ pub struct Overview {
     pub unallocated_swept: U256,
     /// Funding neither allocated nor swept.
     pub unallocated: U256,
-    /// Balance beyond the unallocated funding.
+    /// What posted roots still owe: per round `total - paid`, 0 from the claim deadline.
     pub outstanding: U256,
     /// What sweep() would send now.
     pub sweepable: U256,

@@ -1,5 +1,6 @@
 //! `podium status`: where the program stands, read from the chain: every round's window, state,
-//! root, total and what has been claimed; the money; what `sweep` would send; the deadlines.
+//! root, total, what it has paid and has left (the contract's per-round counter); the money; what
+//! `sweep` would send; the deadlines.
 
 use clap::Args;
 use podium_chain::{
@@ -104,7 +105,8 @@ fn to_json(o: &Overview, chain_id: u64) -> serde_json::Value {
                 "validAt": posted.then(|| u64_of(s.validAt)),
                 "uri": s.uri,
                 "revocations": u64_of(s.revocations),
-                "claimed": o.claimed.get(&r).copied().unwrap_or_default().to_string(),
+                "claimed": s.paid.to_string(),
+                "left": s.left.to_string(),
             })
         })
         .collect();
@@ -150,7 +152,7 @@ fn print_human(o: &Overview, chain_id: u64) {
         addr(&o.token.address)
     );
     println!("chain time  {}", utc(o.now));
-    let mut t = table(&["Round", "Window (UTC)", "State", "Root", "Total", "Claimed"]);
+    let mut t = table(&["Round", "Window (UTC)", "State", "Root", "Total", "Claimed", "Left"]);
     for (i, s) in o.rounds.iter().enumerate() {
         let r = i as u64 + 1;
         let posted = !s.postedAt.is_zero();
@@ -165,10 +167,11 @@ fn print_human(o: &Overview, chain_id: u64) {
             } else {
                 "-".into()
             },
-            tokens(o.claimed.get(&r).copied().unwrap_or_default(), dec),
+            tokens(s.paid, dec),
+            if posted { tokens(s.left, dec) } else { "-".into() },
         ]);
     }
-    align_right(&mut t, &[0, 4, 5]);
+    align_right(&mut t, &[0, 4, 5, 6]);
     println!("{t}");
     let claimed: U256 = o.claimed.values().copied().sum();
     println!("balance      {}", amount(o.balance));

@@ -1,0 +1,119 @@
+"""Mutation score of PodiumDistributor with slither-mutate's mutators (run by tools/mutation.sh).
+
+slither-mutate's own entry point compiles each mutant with crytic-compile's plain-solc mode, which needs a
+native `solc --combined-json`; this project compiles with the npm solcjs through forge only. So this driver
+uses slither-mutate's mutators and its per-mutant runner (`test_patch`) unchanged, in the tool's order (RR
+and CR first, then every tweak mutator, skipping the lines whose RR/CR mutant survived, as slither-mutate
+does without --comprehensive), and swaps only the compile check for `forge build`. Every mutant's outcome
+is recorded in <out>/mutants.json; the summary prints killed / total.
+"""
+
+import argparse
+import inspect
+import json
+import logging
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from slither import Slither
+from slither.tools.mutator.mutators import abstract_mutator, all_mutators
+from slither.tools.mutator.mutators.abstract_mutator import AbstractMutator
+from slither.tools.mutator.utils import testing_generated_mutant
+from slither.tools.mutator.utils.file_handling import backup_source_file, transfer_and_delete
+
+OUTCOME = {0: "survived", 1: "killed", 2: "does not compile"}
+
+
+def forge_build(_file_path: str, _mappings: str | None) -> bool:
+    """The compile check: the mutant compiles iff `forge build` succeeds (the project's own compiler)."""
+    return subprocess.run(["forge", "build"], capture_output=True, check=False).returncode == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contract", default="PodiumDistributor")
+    parser.add_argument("--test-cmd", default="forge test")
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per mutant's test run")
+    parser.add_argument("--out", required=True, help="directory for mutants.json and surviving mutants")
+    parser.add_argument("--mutators", default="", help="comma-separated subset (default: all)")
+    parser.add_argument("--count", action="store_true", help="only count each mutator's mutants")
+    args = parser.parse_args()
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    testing_generated_mutant.compile_generated_mutant = forge_build
+    records = []
+    original_test_patch = abstract_mutator.test_patch
+
+    def recording_test_patch(output_folder, file, patch, command, generator_name, timeout, mappings, verbose):
+        started = time.time()
+        result = original_test_patch(output_folder, file, patch, command, generator_name, timeout, mappings, verbose)
+        records.append({
+            "mutator": generator_name,
+            "line": patch["line_number"],
+            "from": patch["old_string"],
+            "to": patch["new_string"],
+            "outcome": OUTCOME[result],
+            "seconds": round(time.time() - started, 1),
+        })
+        print(f"  [{len(records)}] {generator_name} line {patch['line_number']}: {OUTCOME[result]}", flush=True)
+        with (out / "mutants.json").open("w", encoding="utf8") as f:
+            json.dump(records, f, indent=1)
+        return result
+
+    abstract_mutator.test_patch = recording_test_patch
+
+    sl = Slither(".", compile_force_framework="foundry", foundry_out_directory="out")
+    target = next(
+        (c for cu in sl.compilation_units for c in cu.contracts if c.name == args.contract and not c.is_interface),
+        None,
+    )
+    if target is None:
+        print(f"mutation: contract {args.contract} not found", file=sys.stderr)
+        return 2
+    unit = target.compilation_unit
+    # After slither's own build (crytic-compile cleans out/ first): the suite must pass unmutated.
+    if not args.count and not testing_generated_mutant.run_test_cmd(args.test_cmd, None, None, True):
+        print("mutation: the test suite fails on the unmutated contract", file=sys.stderr)
+        return 2
+    chosen = set(filter(None, args.mutators.split(",")))
+    mutators = [
+        m for m in (getattr(all_mutators, n) for n in dir(all_mutators))
+        if inspect.isclass(m) and issubclass(m, AbstractMutator) and m is not AbstractMutator
+        and (not chosen or m.NAME in chosen)
+    ]
+    mutators.sort(key=lambda m: {"RR": 0, "CR": 1}.get(m.NAME, 2))
+
+    if args.count:
+        for mutator in mutators:
+            m = mutator(unit, args.timeout, args.test_cmd, "test", target, None, False, out, [])
+            patches = m._mutate().get("patches", {})  # pylint: disable=protected-access
+            print(f"{mutator.NAME}: {sum(len(p) for p in patches.values())} mutants")
+        return 0
+
+    backups = backup_source_file(sl.source_code, out / "backup")
+    dont_mutate_lines: list[int] = []
+    try:
+        for mutator in mutators:
+            print(f"{mutator.NAME}: {mutator.HELP}", flush=True)
+            m = mutator(unit, args.timeout, args.test_cmd, "test", target, None, False, out, dont_mutate_lines)
+            _, _, dont_mutate_lines = m.mutate()
+    finally:
+        transfer_and_delete(backups)
+
+    scored = [r for r in records if r["outcome"] != "does not compile"]
+    killed = sum(r["outcome"] == "killed" for r in scored)
+    print(f"\nmutants: {len(records)} generated, {len(scored)} compile, {killed} killed, "
+          f"{len(scored) - killed} survived: score {killed}/{len(scored)}")
+    for r in scored:
+        if r["outcome"] == "survived":
+            print(f"  survived: {r['mutator']} line {r['line']}: {r['from']!r} -> {r['to']!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
