@@ -173,7 +173,7 @@ impl Built {
             return Err(Error::Distribution {
                 path: path.to_owned(),
                 message: format!(
-                    "cannot write it: the directory {} does not exist (create it first)",
+                    "the directory {} does not exist (create it first)",
                     dir.display()
                 ),
             });

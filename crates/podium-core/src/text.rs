@@ -74,7 +74,7 @@ fn binary_kind(head: &[u8]) -> Option<String> {
     // Text files never hold NUL bytes (git and grep decide the same way).
     head.contains(&0).then(|| {
         let shown: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        format!("a binary file (it starts with bytes {})", shown.join(" "))
+        format!("binary (it starts with bytes {})", shown.join(" "))
     })
 }
 
@@ -141,7 +141,7 @@ mod tests {
     fn names_utf16_and_binary_files() {
         assert!(message(b"\xFF\xFEa\x00", "CSV").contains("UTF-16"));
         assert!(message(b"PK\x03\x04rest", "CSV").contains("ZIP archive"));
-        assert!(message(b"\x00\x01\x02", "JSON").contains("binary file"));
+        assert!(message(b"\x00\x01\x02", "JSON").contains("the file is binary"));
     }
 
     #[test]
