@@ -931,3 +931,78 @@ fn gives_up_quickly_and_clearly_when_nothing_listens() {
     assert!(err.contains(&format!("http://127.0.0.1:{port}/…")), "{err}");
     assert!(!err.contains("SECRET_API_KEY"), "{err}");
 }
+
+/// `podium status | head` crashed with "Broken pipe" and a backtrace; `verify` with a node and the
+/// deployment checks the chain id, the distributor and the token's decimals.
+#[test]
+fn status_into_a_closed_pipe_and_verify_against_the_chain() {
+    let w = World::new();
+    let url = w.node.url();
+    let (record, distributor) = w.deploy();
+    let rec = s(&record);
+
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("podium"))
+        .env_remove("ETH_RPC_URL")
+        .args(["status", "--deployment", rec, "--rpc-url", &url])
+        .stdout(std::process::Stdio::from(writer))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(141));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "quietly");
+
+    let a = anvil::dev_signer(2).address();
+    let file = w.distribution("round1.json", distributor, 1, &[(a, 3000)]);
+    let verify = |file: &Path| {
+        let out = w
+            .run(&[
+                "verify",
+                "--distribution",
+                s(file),
+                "--deployment",
+                rec,
+                "--rpc-url",
+                &url,
+            ])
+            .stdout;
+        String::from_utf8(out).unwrap()
+    };
+    let said = verify(&file);
+    assert!(said.starts_with("match: round 1"), "{said}");
+    assert!(
+        said.contains("checked: the chain id and the distributor"),
+        "{said}"
+    );
+    assert!(
+        said.contains("checked: the decimals against the token's decimals()"),
+        "{said}"
+    );
+
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = w.path("edited.json");
+    std::fs::write(
+        &edited,
+        text.replacen("\"decimals\": 18", "\"decimals\": 19", 1),
+    )
+    .unwrap();
+    let said = verify(&edited);
+    assert_eq!(
+        said.trim(),
+        format!(
+            "difference: decimals is 19 but the token {} has 18, so every amount in it reads 10 \
+             times too small",
+            w.token.to_checksum(None)
+        )
+    );
+    std::fs::write(
+        &edited,
+        text.replacen("\"chainId\": 31337", "\"chainId\": 42161", 1),
+    )
+    .unwrap();
+    let said = verify(&edited);
+    assert_eq!(
+        said.trim(),
+        "difference: chainId is 42161 but the deployment record says chain 31337"
+    );
+}
