@@ -16,6 +16,7 @@ CONTRACTS=(
   "PodiumDistributor.sol:PodiumDistributor"
   "TestToken.sol:TestToken"
   "BondingManagerDouble.sol:BondingManagerDouble"
+  "SafeStandIn.sol:SafeStandIn"
 )
 DEST=crates/podium-chain/abi
 

@@ -27,6 +27,14 @@ alloy::sol!(
     "abi/BondingManagerDouble.json"
 );
 
+alloy::sol!(
+    /// A stand-in for a Safe on a local chain, for tests and rehearsals (`contracts/test/SafeStandIn.sol`).
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    SafeStandIn,
+    "abi/SafeStandIn.json"
+);
+
 alloy::sol! {
     /// The part of ERC20 the tools use, for any token (LPT is a plain ERC20).
     #[sol(rpc)]

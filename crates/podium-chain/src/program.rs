@@ -78,7 +78,7 @@ impl ProgramConfig {
             path: path.to_owned(),
             message: format!("cannot read: {e}"),
         })?;
-        Self::parse(&text).map_err(|message| Error::File {
+        Self::parse(podium_core::text::without_bom(&text)).map_err(|message| Error::File {
             path: path.to_owned(),
             message,
         })
@@ -89,10 +89,7 @@ impl ProgramConfig {
         let raw: RawConfig =
             toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())?;
         let address = |field: &str, v: &str| -> Result<Address, String> {
-            let a: Address = v
-                .trim()
-                .parse()
-                .map_err(|_| format!("{field}: {v:?} is not an address"))?;
+            let a = podium_core::parse_address_arg(v).map_err(|why| format!("{field}: {why}"))?;
             if a.is_zero() {
                 Err(format!("{field}: the zero address"))
             } else {
@@ -221,10 +218,13 @@ impl Deployment {
             path: path.to_owned(),
             message: format!("cannot read: {e}"),
         })?;
-        let record: Self = serde_json::from_str(&text).map_err(|e| Error::File {
-            path: path.to_owned(),
-            message: format!("not a deployment record: {e}"),
-        })?;
+        let record: Self =
+            serde_json::from_str(podium_core::text::without_bom(&text)).map_err(|e| {
+                Error::File {
+                    path: path.to_owned(),
+                    message: format!("not a deployment record: {e}"),
+                }
+            })?;
         if record.format != DEPLOYMENT_FORMAT {
             return Err(Error::File {
                 path: path.to_owned(),
@@ -275,6 +275,7 @@ pub struct DistributorOpts {
         long,
         env = "PODIUM_DISTRIBUTOR",
         value_name = "ADDRESS",
+        value_parser = podium_core::parse_address_arg,
         conflicts_with = "deployment"
     )]
     pub distributor: Option<Address>,

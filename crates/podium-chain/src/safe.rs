@@ -11,10 +11,104 @@ use std::sync::OnceLock;
 use alloy::{
     json_abi::{Function, JsonAbi},
     primitives::{Address, Bytes, keccak256},
+    providers::Provider,
 };
 use serde_json::{Map, Value, json};
 
-use crate::{Error, Result};
+use crate::{Chain, Error, Result};
+
+alloy::sol! {
+    /// The part of a Safe podium reads: its owners and threshold, with the ABI of `OwnerManager` in
+    /// safe-global/safe-smart-account (`getThreshold() returns (uint256)`, `getOwners() returns
+    /// (address[])`).
+    #[sol(rpc)]
+    interface ISafe {
+        function getThreshold() external view returns (uint256);
+        function getOwners() external view returns (address[] memory);
+    }
+}
+
+/// Who signs for a Safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeSigners {
+    /// The Safe.
+    pub safe: Address,
+    /// How many owners must sign a transaction.
+    pub threshold: u64,
+    /// The owners, in the Safe's order.
+    pub owners: Vec<Address>,
+}
+
+impl SafeSigners {
+    /// "2 of its 3 owners must sign: 0x…, 0x…, 0x…", for messages.
+    pub fn who_must_sign(&self) -> String {
+        let owners: Vec<String> = self.owners.iter().map(|o| o.to_checksum(None)).collect();
+        let of = if self.owners.len() == 1 {
+            "its only owner must sign".to_owned()
+        } else {
+            format!(
+                "{} of its {} owners must sign",
+                self.threshold,
+                self.owners.len()
+            )
+        };
+        format!("{of}: {}", owners.join(", "))
+    }
+}
+
+/// Checks that `safe` is a Safe on this chain before a batch is written for it: it must have code
+/// and answer `getThreshold()` and `getOwners()` as a Safe does (a threshold from 1 to the number
+/// of owners). A batch written for an ordinary account or another contract could never be executed,
+/// and nobody would learn that until the Safe app refused it.
+pub async fn signers(chain: &Chain, safe: Address) -> Result<SafeSigners> {
+    let shown = safe.to_checksum(None);
+    let code = chain
+        .provider
+        .get_code_at(safe)
+        .await
+        .map_err(|e| chain.rpc_err("eth_getCode", e))?;
+    if code.is_empty() {
+        return Err(Error::Other(format!(
+            "{shown} is not a Safe: it has no contract code on chain {}, so it is an ordinary account \
+             (or the wrong chain); pass the Safe's address as the Safe app shows it",
+            chain.chain_id
+        )));
+    }
+    let contract = ISafe::new(safe, &chain.provider);
+    let not_a_safe = || {
+        Error::Other(format!(
+            "{shown} is a contract on chain {} but not a Safe: it does not answer getThreshold() and \
+             getOwners() as a Safe does",
+            chain.chain_id
+        ))
+    };
+    let threshold = contract
+        .getThreshold()
+        .call()
+        .await
+        .map_err(|_| not_a_safe())?;
+    let owners = contract
+        .getOwners()
+        .call()
+        .await
+        .map_err(|_| not_a_safe())?;
+    let threshold = u64::try_from(threshold)
+        .ok()
+        .filter(|t| *t >= 1 && *t <= owners.len() as u64)
+        .ok_or_else(|| {
+            Error::Other(format!(
+                "{shown} on chain {} answers a threshold of {threshold} with {} owners, which no Safe \
+                 has: is it a Safe?",
+                chain.chain_id,
+                owners.len()
+            ))
+        })?;
+    Ok(SafeSigners {
+        safe,
+        threshold,
+        owners,
+    })
+}
 
 /// The Transaction Builder version the files say they come from.
 pub const TX_BUILDER_VERSION: &str = "1.18.0";

@@ -38,7 +38,7 @@ pub struct WalletOpts {
 
     /// The account to send from: picks the key in a keystore directory and is checked against the
     /// key in every case.
-    #[arg(long, env = "ETH_FROM", value_name = "ADDRESS")]
+    #[arg(long, env = "ETH_FROM", value_name = "ADDRESS", value_parser = podium_core::parse_address_arg)]
     pub from: Option<Address>,
 }
 

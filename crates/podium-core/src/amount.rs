@@ -14,6 +14,12 @@ pub enum AmountError {
     /// The string is empty or only whitespace.
     #[error("empty amount")]
     Empty,
+    /// A minus sign: amounts are never negative.
+    #[error("amount {input:?} is negative: amounts are zero or more")]
+    Negative {
+        /// The whole input.
+        input: String,
+    },
     /// A character other than a digit or a single decimal point.
     #[error("invalid character {found:?} in amount {input:?}: use digits and at most one '.'")]
     InvalidChar {
@@ -33,7 +39,7 @@ pub enum AmountError {
         decimals: u8,
     },
     /// The value does not fit in 256 bits.
-    #[error("amount {input:?} is too large")]
+    #[error("amount {input:?} is too large: amounts must fit in 256 bits of base units")]
     Overflow {
         /// The whole input.
         input: String,
@@ -58,6 +64,11 @@ impl TokenAmount {
         let s = input.trim();
         if s.is_empty() {
             return Err(AmountError::Empty);
+        }
+        if s.starts_with('-') {
+            return Err(AmountError::Negative {
+                input: input.to_owned(),
+            });
         }
         if let Some(found) = s.chars().find(|c| !c.is_ascii_digit() && *c != '.') {
             return Err(AmountError::InvalidChar {
@@ -155,7 +166,7 @@ mod tests {
         assert_eq!(TokenAmount::parse(".", LPT), Err(AmountError::Empty));
         assert!(matches!(
             TokenAmount::parse("-1", LPT),
-            Err(AmountError::InvalidChar { found: '-', .. })
+            Err(AmountError::Negative { .. })
         ));
         assert!(matches!(
             TokenAmount::parse("1e3", LPT),

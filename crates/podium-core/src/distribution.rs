@@ -169,6 +169,15 @@ impl Built {
                 std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
             )
         })?;
+        if !dir.is_dir() {
+            return Err(Error::Distribution {
+                path: path.to_owned(),
+                message: format!(
+                    "the directory {} does not exist (create it first)",
+                    dir.display()
+                ),
+            });
+        }
         let tmp = dir.join(format!(
             ".{}.{}.tmp",
             name.to_string_lossy(),
@@ -517,30 +526,118 @@ pub struct Claims(pub Vec<(Address, Claim)>);
 
 impl<'de> Deserialize<'de> for Claims {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        RawClaims::deserialize(d).map(|raw| raw.claims)
+    }
+}
+
+/// `claims` as read, with the first key not written in checksummed form.
+struct RawClaims {
+    claims: Claims,
+    unchecksummed: Option<Difference>,
+}
+
+impl<'de> Deserialize<'de> for RawClaims {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Claims;
+            type Value = RawClaims;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object of accounts to {index, amount, proof}")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Claims, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawClaims, A::Error> {
                 let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                let mut unchecksummed = None;
                 while let Some(key) = map.next_key::<String>()? {
                     let account = crate::parse_address(&key).ok_or_else(|| {
                         serde::de::Error::custom(crate::account::address_problem(&key))
                     })?;
+                    if unchecksummed.is_none() && !crate::account::is_checksummed(&key, &account) {
+                        unchecksummed = Some(not_checksummed("claims", &key, &account));
+                    }
                     out.push((account, map.next_value()?));
                 }
-                Ok(Claims(out))
+                Ok(RawClaims {
+                    claims: Claims(out),
+                    unchecksummed,
+                })
             }
         }
         d.deserialize_map(V)
     }
 }
 
+fn not_checksummed(field: &str, found: &str, account: &Address) -> Difference {
+    Difference::NotChecksummed {
+        field: field.to_owned(),
+        found: found.to_owned(),
+        expected: account.to_checksum(None),
+    }
+}
+
+/// An address field as written: parsed (a mixed-case address must carry a valid checksum), and
+/// whether it is in the checksummed form podium writes.
+struct AddressText {
+    address: Address,
+    text: String,
+}
+
+impl<'de> Deserialize<'de> for AddressText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let address = crate::parse_address(&text)
+            .ok_or_else(|| serde::de::Error::custom(crate::account::address_problem(&text)))?;
+        Ok(Self { address, text })
+    }
+}
+
+/// The file as written; [`DistributionFile`] is made from it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a podium distribution file (a JSON object)")]
+struct RawFile {
+    format: String,
+    chain_id: Option<u64>,
+    distributor: Option<AddressText>,
+    round: u64,
+    root: B256,
+    total: DecimalU256,
+    budget: DecimalU256,
+    decimals: u8,
+    rules_digest: B256,
+    inputs_digest: B256,
+    claims: RawClaims,
+    tree: Option<Dump>,
+}
+
+impl From<RawFile> for DistributionFile {
+    fn from(raw: RawFile) -> Self {
+        let unchecksummed = raw
+            .distributor
+            .as_ref()
+            .filter(|d| !crate::account::is_checksummed(&d.text, &d.address))
+            .map(|d| not_checksummed("distributor", &d.text, &d.address))
+            .or(raw.claims.unchecksummed);
+        Self {
+            format: raw.format,
+            chain_id: raw.chain_id,
+            distributor: raw.distributor.map(|d| d.address),
+            round: raw.round,
+            root: raw.root,
+            total: raw.total,
+            budget: raw.budget,
+            decimals: raw.decimals,
+            rules_digest: raw.rules_digest,
+            inputs_digest: raw.inputs_digest,
+            claims: raw.claims.claims,
+            tree: raw.tree,
+            unchecksummed,
+        }
+    }
+}
+
 /// A distribution file as read back.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(from = "RawFile")]
 pub struct DistributionFile {
     /// Must be [`FORMAT`].
     pub format: String,
@@ -566,6 +663,9 @@ pub struct DistributionFile {
     pub claims: Claims,
     /// The OZ dump, null when nobody is paid.
     pub tree: Option<Dump>,
+    /// The first address not written in checksummed form (podium writes every one so): a sign of a
+    /// hand edit, which [`Self::check`] reports.
+    unchecksummed: Option<Difference>,
 }
 
 impl DistributionFile {
@@ -580,7 +680,10 @@ impl DistributionFile {
         // Streamed: at a million recipients the file is gigabytes of JSON, which are never held
         // whole (2.7 GiB peak read whole, 1.2 GiB streamed). serde_json's reader is slower and may
         // place an error one column later, so small files, all real rounds, are read whole.
-        let reader = std::io::BufReader::with_capacity(1 << 20, f);
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, f);
+        let head = std::io::BufRead::fill_buf(&mut reader).map_err(|e| Error::io(path, e))?;
+        let skip = head.len() - crate::text::content(path, head, "JSON")?.len();
+        std::io::BufRead::consume(&mut reader, skip);
         let file: Self = serde_json::from_reader(reader).map_err(|e| {
             if e.is_io() {
                 Error::io(path, std::io::Error::other(e.to_string()))
@@ -594,7 +697,9 @@ impl DistributionFile {
     /// Parses a distribution file already in memory (e.g. fetched over HTTP); `origin` names it in
     /// errors (a path, or a URL written as one), with line and column for JSON errors.
     pub fn from_slice(bytes: &[u8], origin: &Path) -> Result<Self> {
-        let file: Self = serde_json::from_slice(bytes).map_err(|e| Error::json(origin, &e))?;
+        let bytes = crate::text::content(origin, bytes, "JSON")?;
+        let file: Self = serde_json::from_slice(bytes)
+            .map_err(|e| crate::text::json_error(origin, bytes, &e))?;
         file.known_format(origin)
     }
 
@@ -630,228 +735,13 @@ impl DistributionFile {
             inputs_digest: self.inputs_digest,
         }
     }
-
-    /// Recomputes the tree from the claims and checks everything the file says against it. Returns
-    /// the first difference, or `None` when the file holds together.
-    pub fn check(&self) -> Result<Option<String>> {
-        let mut leaves = Vec::with_capacity(self.claims.0.len());
-        let mut sum = U256::ZERO;
-        for (i, (account, claim)) in self.claims.0.iter().enumerate() {
-            if i > 0 && self.claims.0[i - 1].0 >= *account {
-                return Ok(Some(format!(
-                    "claims are not in ascending address order at {}",
-                    account.to_checksum(None)
-                )));
-            }
-            if claim.index != i as u64 {
-                return Ok(Some(format!(
-                    "{} has index {}, expected {i} (indices follow address order)",
-                    account.to_checksum(None),
-                    claim.index
-                )));
-            }
-            if claim.amount.0.is_zero() {
-                return Ok(Some(format!(
-                    "{} has a zero amount",
-                    account.to_checksum(None)
-                )));
-            }
-            sum = match sum.checked_add(claim.amount.0) {
-                Some(s) => s,
-                None => return Ok(Some("the claims overflow 256 bits".into())),
-            };
-            leaves.push(Leaf {
-                round: self.round,
-                index: i as u64,
-                account: *account,
-                amount: claim.amount.0,
-            });
-        }
-        if sum != self.total.0 {
-            return Ok(Some(format!(
-                "total is {} but the claims add up to {sum}",
-                self.total.0
-            )));
-        }
-        if sum > self.budget.0 {
-            return Ok(Some(format!(
-                "total {sum} is above the budget {}",
-                self.budget.0
-            )));
-        }
-        let built = Built::from_leaves(leaves, self.meta())?;
-        if built.root() != self.root {
-            return Ok(Some(format!(
-                "root is {} but the claims give {}",
-                self.root,
-                built.root()
-            )));
-        }
-        let Some(tree) = &built.tree else {
-            return Ok(self
-                .tree
-                .as_ref()
-                .map(|_| "the file has a tree but no claims".to_owned()));
-        };
-        let Some(dump) = &self.tree else {
-            return Ok(Some("the file has claims but no tree".into()));
-        };
-        // Compared against the rebuilt tree directly: a second dump of a large tree would double
-        // what verify holds in memory.
-        if dump.format != "standard-v1" || dump.leaf_encoding != LEAF_ENCODING {
-            return Ok(Some(format!(
-                "tree has format {:?} and leaf encoding {:?}, expected \"standard-v1\" and {LEAF_ENCODING:?}",
-                dump.format, dump.leaf_encoding
-            )));
-        }
-        let nodes = tree.nodes();
-        if dump.tree.len() != nodes.len() {
-            return Ok(Some(format!(
-                "tree has {} nodes, expected {}",
-                dump.tree.len(),
-                nodes.len()
-            )));
-        }
-        if let Some(i) = (0..nodes.len()).find(|&i| dump.tree[i] != nodes[i]) {
-            return Ok(Some(format!(
-                "tree.tree[{i}] is {}, expected {}",
-                dump.tree[i], nodes[i]
-            )));
-        }
-        if dump.values.len() != tree.values().len() {
-            return Ok(Some(format!(
-                "tree has {} values but there are {} claims",
-                dump.values.len(),
-                tree.values().len()
-            )));
-        }
-        for (i, (theirs, ours)) in dump.values.iter().zip(tree.values()).enumerate() {
-            if theirs.tree_index != tree.tree_index(i) {
-                return Ok(Some(format!(
-                    "tree.values[{i}].treeIndex is {}, expected {}",
-                    theirs.tree_index,
-                    tree.tree_index(i)
-                )));
-            }
-            if theirs.value.to_leaf().ok().as_ref() != Some(ours) {
-                return Ok(Some(format!(
-                    "tree.values[{i}] is {:?}, expected {:?}",
-                    theirs.value,
-                    crate::merkle::DumpLeaf::from(ours)
-                )));
-            }
-        }
-        for (i, (account, claim)) in self.claims.0.iter().enumerate() {
-            if !tree.proof_iter(i).eq(claim.proof.iter().copied()) {
-                return Ok(Some(format!(
-                    "the proof of {} is wrong",
-                    account.to_checksum(None)
-                )));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Rebuilds the round from `rules` and `scores` (already allocated into `allocation`) and
-    /// [compares](Self::compare) the file with it; returns the first difference. Run
-    /// [`Self::check`] first: this compares with the inputs, not the file with itself.
-    pub fn compare_with_inputs(
-        &self,
-        rules: &Rules,
-        scores: &ScoreSet,
-        allocation: &Allocation,
-    ) -> Result<Option<String>> {
-        let meta = Meta::for_round(rules, scores, allocation, self.chain_id, self.distributor);
-        Ok(self.compare(&Built::new(allocation, meta)?))
-    }
-
-    /// Compares the file with a round rebuilt from its rules and scores; returns the first
-    /// difference: round, budget, each account's amount, total and root, then the digests of the
-    /// rules and score files.
-    pub fn compare(&self, rebuilt: &Built) -> Option<String> {
-        let m = &rebuilt.meta;
-        if self.round != m.round {
-            return Some(format!(
-                "round is {} but the rules say {}",
-                self.round, m.round
-            ));
-        }
-        if self.budget.0 != m.budget {
-            return Some(format!(
-                "budget is {} but the rules say {}",
-                self.budget.0, m.budget
-            ));
-        }
-        let ours: Vec<(Address, U256)> = rebuilt
-            .tree
-            .as_ref()
-            .map(|t| t.values().iter().map(|v| (v.account, v.amount)).collect())
-            .unwrap_or_default();
-        let mut theirs = self
-            .claims
-            .0
-            .iter()
-            .map(|(a, c)| (*a, c.amount.0))
-            .peekable();
-        let mut ours_it = ours.iter().copied().peekable();
-        let extra = |a: Address, x: U256| {
-            format!(
-                "{} is paid {x} in the file but nothing by the rules and scores",
-                a.to_checksum(None)
-            )
-        };
-        loop {
-            match (theirs.peek().copied(), ours_it.peek().copied()) {
-                (None, None) => break,
-                (Some((a, x)), Some((b, y))) if a == b => {
-                    if x != y {
-                        return Some(format!(
-                            "{} is paid {x} in the file but {y} by the rules and scores",
-                            a.to_checksum(None)
-                        ));
-                    }
-                    theirs.next();
-                    ours_it.next();
-                }
-                (Some((a, x)), None) => return Some(extra(a, x)),
-                (Some((a, x)), Some((b, _))) if a < b => return Some(extra(a, x)),
-                (_, Some((b, y))) => {
-                    return Some(format!(
-                        "{} is paid {y} by the rules and scores but is missing from the file",
-                        b.to_checksum(None)
-                    ));
-                }
-            }
-        }
-        if self.total.0 != m.total {
-            return Some(format!(
-                "total is {} but the rules and scores give {}",
-                self.total.0, m.total
-            ));
-        }
-        if self.root != rebuilt.root() {
-            return Some(format!(
-                "root is {} but the rules and scores give {}",
-                self.root,
-                rebuilt.root()
-            ));
-        }
-        // The payouts match; the digests say whether they came from these very files.
-        if self.rules_digest != m.rules_digest {
-            return Some(format!(
-                "rulesDigest is {} but the rules file given hashes to {}",
-                self.rules_digest, m.rules_digest
-            ));
-        }
-        if self.inputs_digest != m.inputs_digest {
-            return Some(format!(
-                "inputsDigest is {} but the score files given hash to {}",
-                self.inputs_digest, m.inputs_digest
-            ));
-        }
-        None
-    }
 }
+
+mod check;
+mod difference;
+
+pub use check::Target;
+pub use difference::Difference;
 
 #[cfg(test)]
 mod tests;

@@ -65,15 +65,24 @@ pub enum Error {
         message: String,
     },
     /// An amount field could not be converted to base units exactly.
-    #[error("{}: field `{field}`: {source}", path.display())]
+    ///
+    /// The reason is part of the message and not a `source`, for the same reason as in [`Error::Io`].
+    #[error("{}: field `{field}`: {reason}", path.display())]
     Amount {
         /// The rules file.
         path: PathBuf,
         /// The field, as a TOML key path.
         field: String,
         /// Why the amount is invalid.
-        #[source]
-        source: AmountError,
+        reason: AmountError,
+    },
+    /// An input file is not text in the expected format (UTF-16, a spreadsheet, an archive, ...).
+    #[error("{}: {message}", path.display())]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// What the file is and what to do.
+        message: String,
     },
     /// A scores file has no scores at all.
     #[error("{}: the file has no scores", path.display())]

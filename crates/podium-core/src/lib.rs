@@ -15,8 +15,9 @@ mod error;
 pub mod merkle;
 pub mod rules;
 pub mod scores;
+pub mod text;
 
-pub use account::{Region, parse_address};
+pub use account::{Region, parse_address, parse_address_arg};
 pub use allocation::{Allocation, allocate};
 pub use amount::{AmountError, TokenAmount};
 pub use distribution::{Built, DistributionFile, Meta};

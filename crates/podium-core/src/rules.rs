@@ -33,7 +33,7 @@ use alloy_primitives::{Address, B256, U256, keccak256};
 use serde::Deserialize;
 
 use crate::{
-    AmountError, Error, Region, Result, TokenAmount,
+    AmountError, Error, Region, Result, ScoreSet, TokenAmount,
     account::{address_problem, parse_address, region_problem},
 };
 
@@ -157,7 +157,7 @@ impl Ctx<'_> {
         Error::Amount {
             path: self.path.to_owned(),
             field: field.into(),
-            source,
+            reason: source,
         }
     }
 
@@ -169,9 +169,8 @@ impl Ctx<'_> {
             toml::Value::Integer(i) => {
                 return Err(self.amount_err(
                     field,
-                    AmountError::InvalidChar {
+                    AmountError::Negative {
                         input: i.to_string(),
-                        found: '-',
                     },
                 ));
             }
@@ -281,9 +280,13 @@ impl Rules {
 
     /// Validates the contents of the rules file `path` (named in errors).
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self> {
-        let text = std::str::from_utf8(bytes).map_err(|e| Error::Toml {
+        let text = crate::text::content(path, bytes, "TOML")?;
+        let text = std::str::from_utf8(text).map_err(|e| Error::Toml {
             path: path.to_owned(),
-            message: format!("not valid UTF-8 at byte {}", e.valid_up_to()),
+            message: format!(
+                "byte {} is not UTF-8 text: save the rules as UTF-8",
+                e.valid_up_to()
+            ),
         })?;
         let raw: RawRules = toml::from_str(text).map_err(|e| Error::Toml {
             path: path.to_owned(),
@@ -457,6 +460,21 @@ impl Rules {
             min_payout,
             digest: keccak256(bytes),
         })
+    }
+
+    /// The exclusions that name no account in `scores`, with their reasons: most likely a typo in the
+    /// address (the account meant to be excluded is then paid), so `podium build` warns about each.
+    pub fn unmatched_exclusions<'a>(&'a self, scores: &ScoreSet) -> Vec<(Address, &'a str)> {
+        self.exclusions
+            .iter()
+            .filter(|(account, _)| {
+                !scores
+                    .regions()
+                    .values()
+                    .any(|accounts| accounts.contains_key(*account))
+            })
+            .map(|(account, reason)| (*account, reason.as_str()))
+            .collect()
     }
 
     /// Prints an amount in whole tokens for people.

@@ -6,7 +6,9 @@
 //! - `0`: success (`verify`: the file matches);
 //! - `1`: the answer is no (`verify`: the file differs, and the first difference is printed;
 //!   `proof`: the account has no claim in the round);
-//! - `2`: an error: bad input, a file that cannot be read or written, or a usage error.
+//! - `2`: an error: bad input, a file that cannot be read or written, or a usage error;
+//! - `141`: the reader of the output went away first (`podium status | head`): the command ends
+//!   quietly, as a program ended by SIGPIPE does (see [`output::BROKEN_PIPE`]).
 
 use std::process::ExitCode;
 
@@ -23,7 +25,8 @@ mod report;
     name = "podium",
     version,
     after_help = "Exit codes: 0 success (verify: match), 1 the answer is no (verify: a difference; \
-                  proof: no claim), 2 error (bad input, I/O, usage)."
+                  proof: no claim), 2 error (bad input, I/O, usage), 141 the output was closed early \
+                  (piped into head)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -31,9 +34,11 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    output::quiet_on_broken_pipe();
     let cli = Cli::parse();
     match cli.command.run() {
         Ok(outcome) => outcome.exit_code(),
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::from(output::BROKEN_PIPE),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

@@ -13,9 +13,12 @@ use alloy_primitives::{Address, B256, U256};
 use assert_cmd::Command;
 use podium_chain::{
     Chain, SendOpts, Sender,
-    alloy::{providers::Provider, sol_types::SolCall},
+    alloy::{
+        providers::Provider,
+        sol_types::{SolCall, SolConstructor},
+    },
     anvil::{self, Anvil, DEV_KEYS},
-    bindings::{IERC20, PodiumDistributor},
+    bindings::{IERC20, PodiumDistributor, SafeStandIn},
     block_on,
     send::Call,
     time::utc,
@@ -217,6 +220,41 @@ impl World {
         let record = PathBuf::from(v["recordPath"].as_str().unwrap());
         let address: Address = v["distributor"].as_str().unwrap().parse().unwrap();
         (record, address)
+    }
+
+    /// Deploys a Safe stand-in (`contracts/test/SafeStandIn.sol`) with these owners and threshold.
+    fn safe_stand_in(&self, owners: &[Address], threshold: u64) -> Address {
+        let args = SafeStandIn::constructorCall {
+            owners: owners.to_vec(),
+            threshold: U256::from(threshold),
+        };
+        let init = [SafeStandIn::BYTECODE.to_vec(), args.abi_encode()].concat();
+        block_on(anvil::deploy(
+            &self.chain,
+            &anvil::dev_wallet(0),
+            init,
+            "deploy SafeStandIn",
+        ))
+        .unwrap()
+    }
+
+    /// Executes a batch's transactions (`to`, `data`) as `safe`, by one of its owners.
+    fn execute_batch(&self, safe: Address, owner: &podium_chain::Wallet, txs: &[Value]) {
+        let opts = SendOpts::default();
+        let sender = Sender::new(&self.chain, owner, &opts, |_| {});
+        for tx in txs {
+            let to: Address = tx["to"].as_str().unwrap().parse().unwrap();
+            let data = podium_chain::alloy::hex::decode(
+                tx["data"].as_str().unwrap().trim_start_matches("0x"),
+            )
+            .unwrap();
+            let call = SafeStandIn::executeCall {
+                to,
+                data: data.into(),
+            }
+            .abi_encode();
+            block_on(sender.send(&Call::new(safe, call, "execute as the Safe"))).unwrap();
+        }
     }
 
     fn distributor(
@@ -508,11 +546,47 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
     let url = w.node.url();
     let (record, distributor) = w.deploy();
     let rec = s(&record);
-    // Stand-in for the Safe: the funder's address (the batch is what matters; we execute its
-    // calldata from that address afterwards to show the chain accepts it).
-    let safe = w.funder;
+    // The funder's Safe: a stand-in (contracts/test/SafeStandIn.sol) owned by the funder's account,
+    // holding the grant. `--safe` refuses anything that is not a Safe: an ordinary account, another
+    // contract.
+    let safe = w.safe_stand_in(&[w.funder, anvil::dev_signer(3).address()], 1);
+    block_on(anvil::mint(
+        &w.chain,
+        &anvil::dev_wallet(0),
+        w.token,
+        safe,
+        tokens(21_000),
+    ))
+    .unwrap();
     let fund_out = w.path("fund-batch.json");
-    w.ok(&[
+    for (not_a_safe, why) in [
+        (
+            w.funder,
+            "is not a Safe: it has no contract code on chain 31337",
+        ),
+        (
+            w.token,
+            "is a contract on chain 31337 but not a Safe: it does not answer getThreshold()",
+        ),
+    ] {
+        let err = w.fails(&[
+            "fund",
+            "--deployment",
+            rec,
+            "--rpc-url",
+            &url,
+            "--safe",
+            &not_a_safe.to_string(),
+            "--out",
+            s(&fund_out),
+        ]);
+        assert!(
+            err.contains(&format!("{} is ", not_a_safe.to_checksum(None))) && err.contains(why),
+            "{err}"
+        );
+        assert!(!fund_out.exists());
+    }
+    let said = w.ok(&[
         "fund",
         "--deployment",
         rec,
@@ -523,6 +597,14 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
         "--out",
         s(&fund_out),
     ]);
+    assert!(
+        said.contains(&format!(
+            "1 of its 2 owners must sign: {}, {}",
+            w.funder.to_checksum(None),
+            anvil::dev_signer(3).address().to_checksum(None)
+        )),
+        "{said}"
+    );
     let batch: Value = serde_json::from_str(&std::fs::read_to_string(&fund_out).unwrap()).unwrap();
     assert_eq!(batch["version"], "1.0");
     assert_eq!(batch["chainId"], "31337");
@@ -558,23 +640,42 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
         block_on(w.distributor(distributor).totalFunded().call()).unwrap(),
         U256::ZERO
     );
-    // Execute the batch as the Safe would.
-    let opts = SendOpts::default();
-    let safe_wallet = anvil::dev_wallet(1);
-    let sender = Sender::new(&w.chain, &safe_wallet, &opts, |_| {});
-    for tx in txs {
-        let to: Address = tx["to"].as_str().unwrap().parse().unwrap();
-        let data =
-            podium_chain::alloy::hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x"))
-                .unwrap();
-        block_on(sender.send(&Call::new(to, data, "batch tx"))).unwrap();
-    }
+    // Execute the batch as the Safe would, through the stand-in, by its owner.
+    w.execute_batch(safe, &anvil::dev_wallet(1), txs);
     assert_eq!(
         block_on(w.distributor(distributor).totalFunded().call()).unwrap(),
         tokens(21_000)
     );
 
-    // The committee is account 0 here, so a post batch for any other "Safe" fails the checks.
+    // The committee hands over to its Safe (a 2-of-3 stand-in): proposed by account 0, accepted by
+    // the Safe. A post batch for any other Safe then fails the checks.
+    let owners = [
+        w.committee,
+        Address::repeat_byte(0x44),
+        Address::repeat_byte(0x55),
+    ];
+    let committee_safe = w.safe_stand_in(&owners, 2);
+    let committee_wallet = anvil::dev_wallet(0);
+    let opts = SendOpts::default();
+    let sender = Sender::new(&w.chain, &committee_wallet, &opts, |_| {});
+    let propose = PodiumDistributor::proposeCommitteeCall {
+        proposed: committee_safe,
+    }
+    .abi_encode();
+    block_on(sender.send(&Call::new(distributor, propose, "proposeCommittee"))).unwrap();
+    let accept = PodiumDistributor::acceptCommitteeCall {}.abi_encode();
+    w.execute_batch(
+        committee_safe,
+        &committee_wallet,
+        &[serde_json::json!({
+            "to": distributor.to_checksum(None),
+            "data": podium_chain::alloy::primitives::Bytes::from(accept).to_string(),
+        })],
+    );
+    assert_eq!(
+        block_on(w.distributor(distributor).committee().call()).unwrap(),
+        committee_safe
+    );
     w.warp(w.start + DAY + 1);
     let a = anvil::dev_signer(2).address();
     let round1 = w.distribution("round1.json", distributor, 1, &[(a, 3000)]);
@@ -596,8 +697,8 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
     );
     assert!(!out.exists());
 
-    let committee = w.committee.to_string();
-    w.ok(&[
+    let committee = committee_safe.to_string();
+    let said = w.ok(&[
         "post",
         "--distribution",
         s(&round1),
@@ -610,6 +711,11 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
         "--out",
         s(&out),
     ]);
+    let who: Vec<String> = owners.iter().map(|o| o.to_checksum(None)).collect();
+    assert!(
+        said.contains(&format!("2 of its 3 owners must sign: {}", who.join(", "))),
+        "{said}"
+    );
     let batch: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let file = podium_core::DistributionFile::read(&round1).unwrap();
     assert_eq!(batch["version"], "1.0");
@@ -620,7 +726,7 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
     );
     assert_eq!(
         batch["meta"]["createdFromSafeAddress"],
-        w.committee.to_checksum(None)
+        committee_safe.to_checksum(None)
     );
     assert_eq!(
         batch["meta"]["txBuilderVersion"],
@@ -824,4 +930,79 @@ fn gives_up_quickly_and_clearly_when_nothing_listens() {
     );
     assert!(err.contains(&format!("http://127.0.0.1:{port}/…")), "{err}");
     assert!(!err.contains("SECRET_API_KEY"), "{err}");
+}
+
+/// `podium status | head` crashed with "Broken pipe" and a backtrace; `verify` with a node and the
+/// deployment checks the chain id, the distributor and the token's decimals.
+#[test]
+fn status_into_a_closed_pipe_and_verify_against_the_chain() {
+    let w = World::new();
+    let url = w.node.url();
+    let (record, distributor) = w.deploy();
+    let rec = s(&record);
+
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("podium"))
+        .env_remove("ETH_RPC_URL")
+        .args(["status", "--deployment", rec, "--rpc-url", &url])
+        .stdout(std::process::Stdio::from(writer))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(141));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "quietly");
+
+    let a = anvil::dev_signer(2).address();
+    let file = w.distribution("round1.json", distributor, 1, &[(a, 3000)]);
+    let verify = |file: &Path| {
+        let out = w
+            .run(&[
+                "verify",
+                "--distribution",
+                s(file),
+                "--deployment",
+                rec,
+                "--rpc-url",
+                &url,
+            ])
+            .stdout;
+        String::from_utf8(out).unwrap()
+    };
+    let said = verify(&file);
+    assert!(said.starts_with("match: round 1"), "{said}");
+    assert!(
+        said.contains("checked: the chain id and the distributor"),
+        "{said}"
+    );
+    assert!(
+        said.contains("checked: the decimals against the token's decimals()"),
+        "{said}"
+    );
+
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = w.path("edited.json");
+    std::fs::write(
+        &edited,
+        text.replacen("\"decimals\": 18", "\"decimals\": 19", 1),
+    )
+    .unwrap();
+    let said = verify(&edited);
+    assert_eq!(
+        said.trim(),
+        format!(
+            "difference: decimals is 19 but the token {} has 18, so every amount in it reads 10 \
+             times too small",
+            w.token.to_checksum(None)
+        )
+    );
+    std::fs::write(
+        &edited,
+        text.replacen("\"chainId\": 31337", "\"chainId\": 42161", 1),
+    )
+    .unwrap();
+    let said = verify(&edited);
+    assert_eq!(
+        said.trim(),
+        "difference: chainId is 42161 but the deployment record says chain 31337"
+    );
 }

@@ -44,7 +44,7 @@ fn writes_reads_and_checks() {
     assert_eq!(file.root, b.root());
     assert_eq!(file.meta(), b.meta);
     assert_eq!(file.check().unwrap(), None);
-    assert_eq!(file.compare(&b), None);
+    assert_eq!(file.compare(&b), vec![]);
     // Indices follow address order.
     for (i, (a, c)) in file.claims.0.iter().enumerate() {
         assert_eq!(c.index, i as u64);
@@ -75,51 +75,61 @@ fn check_names_the_first_difference() {
     let (_dir, _, file) = round_trip(&built(5));
     let mut f = file.clone();
     f.claims.0[2].1.amount.0 += U256::from(1u8);
-    assert!(f.check().unwrap().unwrap().starts_with("total is"));
+    let found = |f: &DistributionFile| f.check().unwrap().unwrap().to_string();
+    assert!(found(&f).starts_with("total is"));
     f.total.0 += U256::from(1u8);
-    assert!(f.check().unwrap().unwrap().starts_with("root is"));
+    assert!(found(&f).starts_with("root is"));
 
     let mut f = file.clone();
     f.claims.0[1].1.index = 7;
     assert!(
-        f.check()
-            .unwrap()
-            .unwrap()
-            .contains("has index 7, expected 1")
+        found(&f).contains("has index 7, but indices follow address order and it is claim 1"),
+        "{}",
+        found(&f)
     );
 
     let mut f = file.clone();
     f.claims.0[3].1.proof[0] = B256::repeat_byte(9);
-    assert!(f.check().unwrap().unwrap().contains("the proof of"));
+    assert!(found(&f).contains("the proof of"));
 
     let mut f = file.clone();
     f.tree.as_mut().unwrap().tree[1] = B256::repeat_byte(9);
-    assert!(f.check().unwrap().unwrap().starts_with("tree.tree[1]"));
+    assert!(found(&f).starts_with("tree node 1 is"));
 
     let mut f = file.clone();
     let first = f.claims.0[0].0;
     f.claims.0[0].0 = f.claims.0[1].0;
     f.claims.0[1].0 = first;
-    assert!(
-        f.check()
-            .unwrap()
-            .unwrap()
-            .contains("ascending address order")
-    );
+    assert!(found(&f).contains("ascending address order"));
 }
 
 #[test]
 fn compare_names_the_account_that_differs() {
     let (_dir, _, file) = round_trip(&built(5));
     let other = built(4);
-    let d = file.compare(&other).unwrap();
+    let first = |other: &Built| file.compare(other)[0].to_string();
+    let d = first(&other);
     assert!(d.contains("in the file but nothing by the rules"), "{d}");
     let other = built(6);
-    let d = file.compare(&other).unwrap();
+    let d = first(&other);
     assert!(d.contains("missing from the file"), "{d}");
     let mut other = built(5);
     other.meta.rules_digest = B256::repeat_byte(7);
-    assert!(file.compare(&other).unwrap().starts_with("rulesDigest"));
+    assert!(first(&other).starts_with("rulesDigest"));
+    other.meta.decimals = 17;
+    let all: Vec<String> = file.compare(&other).iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        all,
+        [
+            "decimals is 18 but the rules say 17, so every amount in it reads 10 times too small",
+            &format!(
+                "rulesDigest is {} but the rules file given hashes to {}, so it is not the file the \
+                 round was built from",
+                B256::repeat_byte(1),
+                B256::repeat_byte(7)
+            )
+        ]
+    );
 }
 
 #[test]
@@ -169,5 +179,145 @@ fn parses_from_memory_naming_the_origin() {
     assert_eq!(
         err,
         "https://example.org/round-2.json: format is \"podium-distribution-v9\"; this podium reads \"podium-distribution-v1\""
+    );
+}
+
+#[test]
+fn case_edits_of_addresses_are_differences() {
+    let leaves: Vec<Leaf> = [0x1a, 0x2b, 0x3c]
+        .into_iter()
+        .enumerate()
+        .map(|(i, byte)| Leaf {
+            round: 2,
+            index: i as u64,
+            account: Address::repeat_byte(byte),
+            amount: U256::from(10u8),
+        })
+        .collect();
+    let mut meta = built(0).meta;
+    meta.total = U256::from(30u8);
+    meta.distributor = Some(Address::repeat_byte(0xab));
+    let b = Built::from_leaves(leaves, meta).unwrap();
+    assert_eq!(
+        DistributionFile::from_slice(
+            &{
+                let mut v = Vec::new();
+                b.write_json(&mut v).unwrap();
+                v
+            },
+            Path::new("d.json")
+        )
+        .unwrap()
+        .check()
+        .unwrap(),
+        None
+    );
+    let mut bytes = Vec::new();
+    b.write_json(&mut bytes).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let origin = Path::new("d.json");
+    let key = b.tree.as_ref().unwrap().values()[1]
+        .account
+        .to_checksum(None);
+    // All lower case parses (no checksum to check) but is not what podium writes.
+    let lower = text.replacen(&key, &key.to_lowercase(), 1);
+    let f = DistributionFile::from_slice(lower.as_bytes(), origin).unwrap();
+    let d = f.check().unwrap().unwrap();
+    assert!(
+        matches!(d, Difference::NotChecksummed { ref field, .. } if field == "claims"),
+        "{d}"
+    );
+    // One letter's case flipped breaks the checksum: the file does not parse.
+    let at = key
+        .char_indices()
+        .skip(2)
+        .find(|(_, c)| c.is_ascii_alphabetic())
+        .unwrap()
+        .0;
+    let mut flipped = key.clone();
+    let c = key.as_bytes()[at] as char;
+    let other = if c.is_ascii_uppercase() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_ascii_uppercase()
+    };
+    flipped.replace_range(at..=at, &other.to_string());
+    let err = DistributionFile::from_slice(text.replacen(&key, &flipped, 1).as_bytes(), origin)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("wrong EIP-55 checksum"), "{err}");
+    // The distributor too.
+    let distributor = Address::repeat_byte(0xab).to_checksum(None);
+    let lower = text.replacen(&distributor, &distributor.to_lowercase(), 1);
+    let f = DistributionFile::from_slice(lower.as_bytes(), origin).unwrap();
+    assert!(
+        f.check()
+            .unwrap()
+            .unwrap()
+            .to_string()
+            .starts_with("distributor has the address")
+    );
+    // And the tree's copy of the address, compared as text.
+    let lower = text.replace(
+        &format!("\"{key}\",\""),
+        &format!("\"{}\",\"", key.to_lowercase()),
+    );
+    assert_ne!(lower, text);
+    let f = DistributionFile::from_slice(lower.as_bytes(), origin).unwrap();
+    assert!(
+        f.check()
+            .unwrap()
+            .unwrap()
+            .to_string()
+            .starts_with("tree value 1 is")
+    );
+}
+
+#[test]
+fn target_differences_name_their_source() {
+    let (_dir, _, file) = round_trip(&built(2));
+    let target = Target {
+        chain_id: Some((42161, "the deployment record".into())),
+        distributor: Some((Address::repeat_byte(1), "the deployment record".into())),
+        token_decimals: Some((Address::repeat_byte(2), 6)),
+    };
+    let all: Vec<String> = file
+        .compare_target(&target)
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(
+        all[0],
+        "chainId is 31337 but the deployment record says chain 42161"
+    );
+    assert!(
+        all[1].starts_with("the file names no distributor, but the deployment record says 0x0101")
+    );
+    assert!(
+        all[2].ends_with("has 6, so every amount in it reads 10^12 times too small"),
+        "{}",
+        all[2]
+    );
+    let json = serde_json::to_value(file.compare_target(&target)).unwrap();
+    assert_eq!(json[0]["kind"], "chainId");
+    assert_eq!(json[0]["file"], 31337);
+    assert_eq!(
+        json[1]["expected"],
+        Address::repeat_byte(1).to_checksum(None)
+    );
+    assert_eq!(json[2]["kind"], "tokenDecimals");
+}
+
+#[test]
+fn writing_into_a_missing_directory_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = built(1)
+        .write_atomic(&dir.path().join("nope/out.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("nope does not exist (create it first)"),
+        "{err}"
     );
 }

@@ -132,7 +132,7 @@ fn errors_name_the_field() {
         ),
         (
             "round = 1\nbudget = \"100\"\n[pools.FRA]\nshare = 1\n[[exclude]]\naddress = \"orchestrator-1\"\nreason = \"x\"",
-            "field `exclude[0].address`: invalid address",
+            "field `exclude[0].address`: \"orchestrator-1\" is not an address",
         ),
         (
             "round = 1\nbudget = \"100\"\n[pools.FRA]\nshare = 1\n[[exclude]]\naddress = \"0x3e2b450c0c499d8301146367680e067cd009db93\"\nreason = \" \"",
@@ -166,4 +166,59 @@ fn errors_name_the_field() {
             "{text:?}\n  gave {e}\n  expected {expected}"
         );
     }
+}
+
+#[test]
+fn an_exclusion_with_a_wrong_checksum_is_refused() {
+    // Livepeer Inc.'s orchestrator, checksummed, then with one letter's case flipped.
+    let good = "0x3E2B450c0c499D8301146367680E067CD009DB93";
+    let typo = "0x3E2B450c0c499d8301146367680E067CD009DB93";
+    let rules = |a: &str| {
+        format!(
+            "round = 1\nbudget = \"100\"\n[pools.FRA]\nshare = 1\n[[exclude]]\naddress = \"{a}\"\nreason = \"Livepeer Inc.\"\n"
+        )
+    };
+    assert!(parse(&rules(good)).is_ok());
+    assert!(parse(&rules(&good.to_lowercase())).is_ok());
+    let e = err(&rules(typo));
+    assert!(
+        e.contains("field `exclude[0].address`") && e.contains("wrong EIP-55 checksum"),
+        "{e}"
+    );
+}
+
+#[test]
+fn names_exclusions_that_match_no_scored_account() {
+    let r = parse(EXAMPLE).unwrap();
+    let mut scores = ScoreSet::new();
+    scores
+        .add_bytes(
+            Path::new("s.csv"),
+            b"address,region,score\n0x10b4b4c7a2a34f0c4d2b2b9a7e3f7f6f1f0e5a11,FRA,0.5\n",
+        )
+        .unwrap();
+    let unmatched = r.unmatched_exclusions(&scores);
+    assert_eq!(unmatched.len(), 1);
+    assert_eq!(unmatched[0].1, "Livepeer Inc. orchestrator");
+    scores
+        .add_bytes(
+            Path::new("t.csv"),
+            b"address,region,score\n0x3e2b450c0c499d8301146367680e067cd009db93,MDW,0.5\n",
+        )
+        .unwrap();
+    assert!(r.unmatched_exclusions(&scores).is_empty());
+}
+
+#[test]
+fn a_bom_is_skipped_and_a_binary_file_named() {
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), EXAMPLE.as_bytes()].concat();
+    let r = Rules::from_bytes(Path::new("rules.toml"), &with_bom).unwrap();
+    assert_eq!(r.round, 2);
+    let e = Rules::from_bytes(Path::new("rules.toml"), b"PK\x03\x04\x14\x00")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("rules.toml: the file is a ZIP archive"),
+        "{e}"
+    );
 }

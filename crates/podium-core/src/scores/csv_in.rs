@@ -94,7 +94,10 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => {
-            format!("the row has {len} fields but the header has {expected_len}")
+            format!(
+                "the row has {len} {} but the header has {expected_len} columns",
+                if *len == 1 { "cell" } else { "cells" }
+            )
         }
         csv::ErrorKind::Utf8 { err, .. } => {
             format!("field {} is not valid UTF-8", err.field() + 1)
@@ -110,6 +113,7 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
 }
 
 pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<FileScores> {
+    let bytes = crate::text::content(path, bytes, "CSV")?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(bytes);

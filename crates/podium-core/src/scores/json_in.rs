@@ -15,7 +15,7 @@ use super::{
     FileScores, RawRecord, Region, Score, aggregate_raw, non_negative_problem, unit_problem,
 };
 use crate::{
-    Error, Result,
+    Result,
     account::{address_problem, parse_address, region_problem},
 };
 
@@ -79,6 +79,7 @@ struct AggregatedScore {
 
 /// One raw test record; fields beyond these (timestamp, segments_sent, ...) are ignored.
 #[derive(Deserialize)]
+#[serde(expecting = "a test record {\"orchestrator\": ..., \"success_rate\": ..., ...}")]
 struct RawJson {
     region: Option<Reg>,
     orchestrator: Addr,
@@ -257,12 +258,14 @@ impl<'de> Visitor<'de> for RawList<'_> {
 }
 
 pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<FileScores> {
+    let bytes = crate::text::content(path, bytes, "JSON")?;
     let mut collected = Collected::default();
     let mut de = serde_json::Deserializer::from_slice(bytes);
     TopLevel(&mut collected)
         .deserialize(&mut de)
-        .map_err(|e| Error::json(path, &e))?;
-    de.end().map_err(|e| Error::json(path, &e))?;
+        .map_err(|e| crate::text::json_error(path, bytes, &e))?;
+    de.end()
+        .map_err(|e| crate::text::json_error(path, bytes, &e))?;
     let mut out = FileScores::default();
     for ((region, account), score) in collected.aggregated {
         out.regions

@@ -119,7 +119,7 @@ fn err(name: &str, text: &str) -> String {
 fn json_errors_carry_line_and_column() {
     let e = err("s.json", "{\n  \"0xab\": 1\n}");
     assert!(
-        e.contains("s.json: line 2, column") && e.contains("invalid address"),
+        e.contains("s.json: line 2, column") && e.contains("is not an address"),
         "{e}"
     );
     let e = err(
@@ -165,7 +165,7 @@ fn csv_errors_carry_line_and_column() {
         &format!("address,region,score\n{A},FRA,0.5\n0x1234,FRA,0.5\n"),
     );
     assert!(
-        e.contains("s.csv: line 3, column address: invalid address"),
+        e.contains("s.csv: line 3, column address: \"0x1234\" is not an address"),
         "{e}"
     );
     let e = err("s.csv", &format!("address,region,score\n{A},FRA,NaN\n"));
@@ -180,7 +180,7 @@ fn csv_errors_carry_line_and_column() {
         &format!("address,region,score\n{A},FRA,0.5,extra\n"),
     );
     assert!(
-        e.contains("line 2") && e.contains("4 fields but the header has 3"),
+        e.contains("line 2") && e.contains("4 cells but the header has 3 columns"),
         "{e}"
     );
     let e = err(

@@ -50,10 +50,8 @@ pub(crate) struct BuildArgs {
     json: bool,
 }
 
-pub(crate) fn parse_addr(s: &str) -> Result<Address, String> {
-    podium_core::parse_address(s)
-        .ok_or_else(|| format!("{s:?} is not an address (0x and 40 hex digits)"))
-}
+/// The value parser of every address option: a mixed-case address must carry a valid checksum.
+pub(crate) use podium_core::parse_address_arg as parse_addr;
 
 impl BuildArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
@@ -71,6 +69,21 @@ impl BuildArgs {
             bail!("{} exists: pass --force to replace it", self.out.display());
         }
         let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
+        let warnings: Vec<String> = rules
+            .unmatched_exclusions(&scores)
+            .into_iter()
+            .map(|(account, reason)| {
+                format!(
+                    "the exclusion of {} ({reason}) in {} matches no scored account: if its address \
+                     has a typo, the account meant to be excluded is paid",
+                    addr(&account),
+                    self.rules.display()
+                )
+            })
+            .collect();
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
         let meta = Meta::for_round(
             &rules,
             &scores,
@@ -81,9 +94,9 @@ impl BuildArgs {
         let built = Built::new(&allocation, meta).wrap_err("building the Merkle tree")?;
         built
             .write_atomic(&self.out)
-            .wrap_err_with(|| format!("writing the distribution file {}", self.out.display()))?;
+            .wrap_err("writing the distribution file")?;
         if self.json {
-            self.report_json(&rules, &allocation, &built)?;
+            self.report_json(&rules, &allocation, &built, warnings)?;
         } else {
             self.report(&rules, &allocation, &built);
         }
@@ -169,7 +182,13 @@ impl BuildArgs {
         println!("wrote {}", self.out.display());
     }
 
-    fn report_json(&self, rules: &Rules, a: &Allocation, built: &Built) -> eyre::Result<()> {
+    fn report_json(
+        &self,
+        rules: &Rules,
+        a: &Allocation,
+        built: &Built,
+        warnings: Vec<String>,
+    ) -> eyre::Result<()> {
         let regions: Vec<_> = a
             .regions
             .iter()
@@ -205,6 +224,7 @@ impl BuildArgs {
             recipients: a.payouts.len(),
             regions,
             adjustments,
+            warnings,
             out: &self.out,
         };
         // Streamed: a round of a million orchestrators never becomes a JSON tree in memory.
@@ -228,6 +248,8 @@ struct Report<'a> {
     recipients: usize,
     regions: Vec<RegionReport<'a>>,
     adjustments: Vec<serde_json::Value>,
+    /// Exclusions that match no scored account.
+    warnings: Vec<String>,
     out: &'a Path,
 }
 

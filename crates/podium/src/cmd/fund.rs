@@ -23,7 +23,7 @@ use podium_chain::{
 };
 use podium_core::TokenAmount;
 
-use super::Outcome;
+use super::{Outcome, build::parse_addr};
 use crate::output::{addr, print_json, tokens};
 
 /// Fund the distributor: approve and fund(amount), from a wallet or as a Safe batch.
@@ -35,7 +35,7 @@ pub(crate) struct FundArgs {
     amount: Option<String>,
 
     /// Write a Safe Transaction Builder batch (approve + fund) for this Safe instead of sending.
-    #[arg(long, value_name = "SAFE_ADDRESS", requires = "out")]
+    #[arg(long, value_name = "SAFE_ADDRESS", value_parser = parse_addr, requires = "out")]
     safe: Option<Address>,
 
     /// Where to write the Safe batch (JSON).
@@ -103,6 +103,7 @@ impl FundArgs {
         let show = |v: U256| format!("{} {}", tokens(v, token.decimals), token.symbol);
 
         if let (Some(safe), Some(out)) = (self.safe, &self.out) {
+            let signers = safe::signers(&chain, safe).await?;
             let balance = IERC20::new(token_address, &chain.provider)
                 .balanceOf(safe)
                 .call()
@@ -152,17 +153,20 @@ impl FundArgs {
                 print_json(&serde_json::json!({
                     "mode": "safe",
                     "safe": addr(&safe),
+                    "threshold": signers.threshold,
+                    "owners": signers.owners.iter().map(addr).collect::<Vec<_>>(),
                     "batch": out.display().to_string(),
                     "distributor": addr(&target.address),
                     "amount": amount.to_string(),
                 }))?;
             } else {
                 println!(
-                    "wrote {}: a Safe batch for {} that approves and funds {} (import it in the Safe app's \
-                     Transaction Builder)",
+                    "wrote {}: a Safe batch for {} that approves and funds {}; import it in the Safe app's \
+                     Transaction Builder, where {}",
                     out.display(),
                     addr(&safe),
-                    show(amount)
+                    show(amount),
+                    signers.who_must_sign()
                 );
             }
             return Ok(Outcome::Success);

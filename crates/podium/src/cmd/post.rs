@@ -25,7 +25,7 @@ use podium_chain::{
 };
 use podium_core::DistributionFile;
 
-use super::Outcome;
+use super::{Outcome, build::parse_addr};
 use crate::output::{addr, print_json, tokens};
 
 /// Post a round's Merkle root: directly, as a Safe batch (--safe), or as raw calldata (--calldata).
@@ -43,6 +43,7 @@ pub(crate) struct PostArgs {
     #[arg(
         long,
         value_name = "SAFE_ADDRESS",
+        value_parser = parse_addr,
         requires = "out",
         conflicts_with = "calldata"
     )]
@@ -115,6 +116,10 @@ impl PostArgs {
         let chain = self.rpc.connect().await?;
         chain.expect_chain_id(chain_id, &format!("from {path}"))?;
         expect_code(&chain, distributor).await?;
+        let signers = match self.safe {
+            Some(safe) => Some(safe::signers(&chain, safe).await?),
+            None => None,
+        };
         let d = PodiumDistributor::new(distributor, &chain.provider);
         let token = token_info(&chain, d.TOKEN().call().await?).await?;
         if token.decimals != file.decimals {
@@ -154,7 +159,7 @@ impl PostArgs {
         };
         simulate_from(&chain, from, &call, &token.units()).await?;
 
-        if let (Some(safe), Some(out)) = (self.safe, &self.out) {
+        if let (Some(safe), Some(out), Some(signers)) = (self.safe, &self.out, &signers) {
             let tx = SafeTx::new(
                 distributor,
                 safe::distributor_function("postRoot"),
@@ -191,17 +196,20 @@ impl PostArgs {
                     "root": file.root.to_string(),
                     "total": total.to_string(),
                     "safe": addr(&safe),
+                    "threshold": signers.threshold,
+                    "owners": signers.owners.iter().map(addr).collect::<Vec<_>>(),
                     "batch": out.display().to_string(),
                 }))?;
             } else {
                 println!(
                     "wrote {}: a Safe batch for {} that posts round {}'s root {} ({}); import it in the \
-                     Safe app's Transaction Builder",
+                     Safe app's Transaction Builder, where {}",
                     out.display(),
                     addr(&safe),
                     file.round,
                     file.root,
-                    show(total)
+                    show(total),
+                    signers.who_must_sign()
                 );
             }
             return Ok(Outcome::Success);

@@ -1,17 +1,28 @@
-//! `podium verify`: recompute a distribution file's tree (and, given the inputs, its payouts).
+//! `podium verify`: check every field of a distribution file: against itself (tree, proofs, totals,
+//! checksummed addresses), given the inputs against the rules and scores (round, budget, decimals,
+//! payouts, digests), given the deployment against its chain id and distributor, and given a node
+//! against the token's `decimals()`. What was not checked is said as plainly as what was.
 
 use std::path::PathBuf;
 
 use clap::Args;
 use eyre::WrapErr;
-use podium_core::{DistributionFile, Rules, ScoreSet, allocate};
-use serde_json::json;
+use podium_chain::{
+    DistributorOpts, RpcOpts, bindings::PodiumDistributor, distributor::token_info,
+};
+use podium_core::{
+    DistributionFile, Rules, ScoreSet, allocate,
+    distribution::{Difference, Target},
+};
+use serde_json::{Value, json};
 
 use super::Outcome;
 use crate::output::{print_json, tokens};
 
-/// Check a distribution file: its tree, proofs and totals, and, given the rules and the score files,
-/// that it pays exactly what they say. Prints "match" or the first difference (exit 1).
+/// Check a distribution file: its tree, proofs, totals and checksummed addresses; given the rules and
+/// the score files, that it pays exactly what they say in the rules' decimals; given the deployment
+/// (--deployment), that it names its chain and distributor; given a node (--rpc-url), that it counts
+/// in the token's decimals. Prints "match" or every difference, one sentence each (exit 1).
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
     /// The distribution file.
@@ -26,54 +37,186 @@ pub(crate) struct VerifyArgs {
     /// Print JSON for scripts.
     #[arg(long)]
     json: bool,
+
+    #[command(flatten)]
+    distributor: DistributorOpts,
+
+    #[command(flatten)]
+    rpc: RpcOpts,
+}
+
+/// What was compared, for the summary and `--json`.
+#[derive(Debug, Default)]
+struct Checked {
+    inputs: bool,
+    chain_id: bool,
+    distributor: bool,
+    token_decimals: bool,
 }
 
 impl VerifyArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
         let file =
             DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
-        let mut difference = file.check().wrap_err("rebuilding the tree")?;
-        if difference.is_none()
-            && let Some(rules_path) = &self.rules
-        {
+        let mut differences: Vec<Difference> = file
+            .check()
+            .wrap_err("rebuilding the tree")?
+            .into_iter()
+            .collect();
+        let mut checked = Checked::default();
+        if let Some(rules_path) = &self.rules {
             let rules = Rules::from_file(rules_path).wrap_err("reading the rules")?;
             let scores = ScoreSet::from_files(&self.scores).wrap_err("reading the scores")?;
             let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
-            difference = file
-                .compare_with_inputs(&rules, &scores, &allocation)
-                .wrap_err("building the Merkle tree")?;
+            differences.extend(
+                file.differences_from_inputs(&rules, &scores, &allocation)
+                    .wrap_err("building the Merkle tree")?,
+            );
+            checked.inputs = true;
         }
-        let recomputed = self.rules.is_some();
+        let target = self.target(&file)?;
+        checked.chain_id = target.chain_id.is_some();
+        checked.distributor = target.distributor.is_some();
+        checked.token_decimals = target.token_decimals.is_some();
+        differences.extend(file.compare_target(&target));
+
         if self.json {
+            let listed: Vec<Value> = differences
+                .iter()
+                .map(|d| {
+                    let mut v = serde_json::to_value(d).expect("differences serialise");
+                    v["message"] = d.to_string().into();
+                    v
+                })
+                .collect();
             print_json(&json!({
-                "match": difference.is_none(),
-                "difference": difference,
-                "recomputedFromInputs": recomputed,
+                "match": differences.is_empty(),
+                "differences": listed,
+                "checked": {
+                    "tree": true,
+                    "inputs": checked.inputs,
+                    "chainId": checked.chain_id,
+                    "distributor": checked.distributor,
+                    "tokenDecimals": checked.token_decimals,
+                },
                 "round": file.round,
                 "root": file.root,
                 "total": file.total.0.to_string(),
+                "decimals": file.decimals,
                 "recipients": file.claims.0.len(),
             }))?;
-        } else if let Some(d) = &difference {
-            println!("difference: {d}");
-        } else {
-            let what = if recomputed {
-                "tree, proofs and payouts recomputed from the rules and scores"
-            } else {
-                "tree and proofs recomputed from the claims (pass --rules and --scores to recompute the payouts)"
-            };
+        } else if differences.is_empty() {
             println!(
-                "match: round {}, {} recipients, total {}, root {}\n{what}",
+                "match: round {}, {} recipients, total {}, root {}",
                 file.round,
                 file.claims.0.len(),
                 tokens(file.total.0, file.decimals),
                 file.root
             );
+            for line in summary(&checked) {
+                println!("{line}");
+            }
+        } else {
+            for d in &differences {
+                println!("difference: {d}");
+            }
         }
-        Ok(if difference.is_none() {
+        Ok(if differences.is_empty() {
             Outcome::Success
         } else {
             Outcome::No
         })
     }
+
+    /// The chain, distributor and token decimals to check the file against, from --deployment (or
+    /// --distributor and --chain) and, with a node, the chain itself.
+    fn target(&self, file: &DistributionFile) -> eyre::Result<Target> {
+        let mut target = Target::default();
+        let given = if self.distributor.is_given() {
+            Some(self.distributor.resolve()?)
+        } else {
+            None
+        };
+        let source = if self.distributor.deployment.is_some() {
+            "the deployment record"
+        } else {
+            "--distributor"
+        };
+        if let Some(given) = &given {
+            target.distributor = Some((given.address, source.to_owned()));
+            target.chain_id = given.chain_id.map(|id| (id, source.to_owned()));
+        }
+        if target.chain_id.is_none()
+            && let Some(id) = self.rpc.chain
+        {
+            target.chain_id = Some((id, "--chain".to_owned()));
+        }
+        if self.rpc.rpc_url.is_none() {
+            return Ok(target);
+        }
+        // The token's decimals come from the distributor the deployment names, else the file's.
+        let distributor = target
+            .distributor
+            .as_ref()
+            .map(|(a, _)| *a)
+            .or(file.distributor);
+        let rpc = self.rpc.clone();
+        let expected = target.chain_id.clone();
+        let (node_chain, token) = podium_chain::block_on(async move {
+            let chain = rpc.connect().await?;
+            if let Some((id, source)) = &expected {
+                chain.expect_chain_id(*id, &format!("from {source}"))?;
+            }
+            let token = match distributor {
+                Some(d) => {
+                    podium_chain::distributor::expect_code(&chain, d).await?;
+                    let address = PodiumDistributor::new(d, &chain.provider)
+                        .TOKEN()
+                        .call()
+                        .await
+                        .wrap_err_with(|| {
+                            format!("reading the token of distributor {}", d.to_checksum(None))
+                        })?;
+                    Some(token_info(&chain, address).await?)
+                }
+                None => None,
+            };
+            eyre::Ok((chain.chain_id, token))
+        })?;
+        if target.chain_id.is_none() {
+            target.chain_id = Some((node_chain, "the node".to_owned()));
+        }
+        target.token_decimals = token.map(|t| (t.address, t.decimals));
+        Ok(target)
+    }
+}
+
+/// What was checked, and what was not and how to check it, one line each.
+fn summary(checked: &Checked) -> Vec<&'static str> {
+    let mut lines = vec![if checked.inputs {
+        "checked: the tree, proofs and totals, and the payouts, decimals and digests recomputed from \
+         the rules and scores"
+    } else {
+        "checked: the tree, proofs and totals recomputed from the claims; not checked: the payouts \
+         and decimals (pass --rules and --scores)"
+    }];
+    lines.push(match (checked.chain_id, checked.distributor) {
+        (true, true) => "checked: the chain id and the distributor",
+        (true, false) => "checked: the chain id; not checked: the distributor (pass --deployment)",
+        (false, true) => {
+            "checked: the distributor; not checked: the chain id (pass --deployment, --chain or \
+             --rpc-url)"
+        }
+        (false, false) => {
+            "not checked: the chain id and the distributor (pass --deployment, the record podium \
+             deploy wrote)"
+        }
+    });
+    if checked.token_decimals {
+        lines.push("checked: the decimals against the token's decimals()");
+    } else {
+        lines
+            .push("not checked: the decimals against the token (pass --rpc-url with --deployment)");
+    }
+    lines
 }

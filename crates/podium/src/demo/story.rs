@@ -58,7 +58,7 @@ impl Story {
     /// The same steps by hand, against any chain.
     pub(super) fn by_hand(&self, dir: &str) {
         println!(
-            "\n\x1b[1mThe same steps by hand, against any chain\x1b[0m (see README: \"The committee's weekly routine\")\n\
+            "\n\x1b[1mThe same steps by hand, against any chain\x1b[0m (see README: \"For the committee: running a program\")\n\
              \n  export ETH_RPC_URL=https://…            # your node\
              \n  export ETH_KEYSTORE=… ETH_PASSWORD=…     # or --private-key-env VAR\
              \n  podium deploy --config program.toml\

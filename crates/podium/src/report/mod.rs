@@ -424,7 +424,7 @@ fn load_round(
     };
     let file = DistributionFile::read(path)
         .wrap_err_with(|| format!("reading round {n}'s distribution file"))?;
-    let mismatch = |d: String| {
+    let mismatch = |d: podium_core::distribution::Difference| {
         eyre!(
             "{} does not match round {n}'s rules and scores: {d}; the report would describe another \
              round than the one paid (rebuild it with podium build, or fix the inputs)",
