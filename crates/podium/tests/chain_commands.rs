@@ -981,28 +981,20 @@ fn status_into_a_closed_pipe_and_verify_against_the_chain() {
 
     let text = std::fs::read_to_string(&file).unwrap();
     let edited = w.path("edited.json");
-    std::fs::write(
-        &edited,
-        text.replacen("\"decimals\": 18", "\"decimals\": 19", 1),
-    )
-    .unwrap();
-    let said = verify(&edited);
+    let verify_edit = |from: &str, to: &str| {
+        std::fs::write(&edited, text.replacen(from, to, 1)).unwrap();
+        verify(&edited).trim().to_owned()
+    };
     assert_eq!(
-        said.trim(),
+        verify_edit("\"decimals\": 18", "\"decimals\": 19"),
         format!(
             "difference: decimals is 19 but the token {} has 18, so every amount in it reads 10 \
              times too small",
             w.token.to_checksum(None)
         )
     );
-    std::fs::write(
-        &edited,
-        text.replacen("\"chainId\": 31337", "\"chainId\": 42161", 1),
-    )
-    .unwrap();
-    let said = verify(&edited);
     assert_eq!(
-        said.trim(),
+        verify_edit("\"chainId\": 31337", "\"chainId\": 42161"),
         "difference: chainId is 42161 but the deployment record says chain 31337"
     );
 }

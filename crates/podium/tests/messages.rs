@@ -80,23 +80,7 @@ impl Dir {
         ] {
             std::fs::copy(fixture(name), self.path(name)).unwrap();
         }
-        let (code, _, stderr) = self.run(&[
-            "build",
-            "--round",
-            "1",
-            "--rules",
-            "rules.toml",
-            "--scores",
-            "scores-fra.json",
-            "scores-mdw.csv",
-            "raw-sin.csv",
-            "--chain-id",
-            "42161",
-            "--distributor",
-            DISTRIBUTOR,
-            "--out",
-            "round-1.json",
-        ]);
+        let (code, _, stderr) = self.run(&build_fixture_args("round-1.json"));
         assert_eq!(code, 0, "{stderr}");
     }
 
@@ -124,6 +108,27 @@ impl Dir {
         assert_ne!(changed, text, "the edit changed nothing");
         self.write(name, changed);
     }
+}
+
+/// `podium build` of the CLI fixtures' round 1 into `out`, on chain 42161 with distributor 0x…D1.
+fn build_fixture_args(out: &str) -> Vec<&str> {
+    vec![
+        "build",
+        "--round",
+        "1",
+        "--rules",
+        "rules.toml",
+        "--scores",
+        "scores-fra.json",
+        "scores-mdw.csv",
+        "raw-sin.csv",
+        "--chain-id",
+        "42161",
+        "--distributor",
+        DISTRIBUTOR,
+        "--out",
+        out,
+    ]
 }
 
 /// Why, first bullet: `verify` said "match" for an edited `decimals`, `chainId`, `distributor` or an
@@ -317,23 +322,7 @@ fn a_closed_pipe_ends_quietly_with_141_and_build_still_writes_its_file() {
         } else {
             "piped.json"
         };
-        let mut args = vec![
-            "build",
-            "--round",
-            "1",
-            "--rules",
-            "rules.toml",
-            "--scores",
-            "scores-fra.json",
-            "scores-mdw.csv",
-            "raw-sin.csv",
-            "--chain-id",
-            "42161",
-            "--distributor",
-            DISTRIBUTOR,
-            "--out",
-            out,
-        ];
+        let mut args = build_fixture_args(out);
         if json {
             args.push("--json");
         }

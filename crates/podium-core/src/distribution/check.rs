@@ -239,6 +239,8 @@ impl DistributionFile {
                     theirs.next();
                     ours_it.next();
                 }
+                // Paid in the file, and not (or not yet) by the inputs, which list accounts in
+                // the same ascending order.
                 (Some((a, x)), None) => {
                     return Some(Difference::NotPaid {
                         account: a,
