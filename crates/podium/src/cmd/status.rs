@@ -152,7 +152,15 @@ fn print_human(o: &Overview, chain_id: u64) {
         addr(&o.token.address)
     );
     println!("chain time  {}", utc(o.now));
-    let mut t = table(&["Round", "Window (UTC)", "State", "Root", "Total", "Claimed", "Left"]);
+    let mut t = table(&[
+        "Round",
+        "Window (UTC)",
+        "State",
+        "Root",
+        "Total",
+        "Claimed",
+        "Left",
+    ]);
     for (i, s) in o.rounds.iter().enumerate() {
         let r = i as u64 + 1;
         let posted = !s.postedAt.is_zero();
@@ -168,7 +176,11 @@ fn print_human(o: &Overview, chain_id: u64) {
                 "-".into()
             },
             tokens(s.paid, dec),
-            if posted { tokens(s.left, dec) } else { "-".into() },
+            if posted {
+                tokens(s.left, dec)
+            } else {
+                "-".into()
+            },
         ]);
     }
     align_right(&mut t, &[0, 4, 5, 6]);
