@@ -50,7 +50,7 @@ contract GasBench {
         }
         token.mint(_recipient(), 1e18);
         for (uint256 round = 1; round <= ROUNDS; ++round) {
-            (MerkleTreeBuilder.Tree memory tree, uint256 total) = _uniswapTree(me, round);
+            (MerkleTreeBuilder.Tree memory tree, uint256 total) = _tree(me, round, true);
             bytes memory init = bytes.concat(uniswapCode, abi.encode(token, tree.root()));
             address uniswap;
             assembly ("memory-safe") {
@@ -66,7 +66,7 @@ contract GasBench {
     function post(PodiumDistributor distributor) external {
         vm.startBroadcast(msg.sender);
         for (uint256 round = 1; round <= ROUNDS; ++round) {
-            (MerkleTreeBuilder.Tree memory tree, uint256 total) = _tree(msg.sender, round);
+            (MerkleTreeBuilder.Tree memory tree, uint256 total) = _tree(msg.sender, round, false);
             distributor.postRoot(
                 round, tree.root(), total, "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
             );
@@ -79,7 +79,7 @@ contract GasBench {
         address me = msg.sender;
         MerkleTreeBuilder.Tree[4] memory trees;
         for (uint256 round = 1; round <= ROUNDS; ++round) {
-            (trees[round],) = _tree(me, round);
+            (trees[round],) = _tree(me, round, false);
         }
         vm.startBroadcast(me);
         _claim(distributor, trees[1], me, 1, 5); // first claim of round 1
@@ -101,7 +101,7 @@ contract GasBench {
         address me = msg.sender;
         MerkleTreeBuilder.Tree[4] memory trees;
         for (uint256 round = 1; round <= ROUNDS; ++round) {
-            (trees[round],) = _uniswapTree(me, round);
+            (trees[round],) = _tree(me, round, true);
         }
         vm.startBroadcast(me);
         _uniswapClaim(uniswap[0], trees[1], me, 1, 5); // first claim in its bitmap word
@@ -136,15 +136,21 @@ contract GasBench {
         return (i + 1) * 1e17 + round;
     }
 
-    function _tree(address me, uint256 round)
+    /// @dev Round `round`'s 128-leaf tree: podium's leaves, or (`uniswap`) Uniswap's leaves over the same
+    /// accounts and amounts, `keccak256(abi.encodePacked(index, account, amount))`, which it also hashes in
+    /// sorted pairs, so the same builder makes both trees.
+    function _tree(address me, uint256 round, bool uniswap)
         internal
         pure
         returns (MerkleTreeBuilder.Tree memory tree, uint256 total)
     {
         bytes32[] memory leaves = new bytes32[](LEAVES);
         for (uint256 i = 0; i < LEAVES; ++i) {
-            leaves[i] = MerkleTreeBuilder.leaf(round, i, _account(me, i), _amount(round, i));
-            total += _amount(round, i);
+            (address account, uint256 amount) = (_account(me, i), _amount(round, i));
+            leaves[i] = uniswap
+                ? keccak256(abi.encodePacked(i, account, amount))
+                : MerkleTreeBuilder.leaf(round, i, account, amount);
+            total += amount;
         }
         tree = MerkleTreeBuilder.build(leaves);
     }
@@ -157,21 +163,6 @@ contract GasBench {
         uint256 i
     ) internal {
         distributor.claim(round, i, _account(me, i), _amount(round, i), tree.proof(i));
-    }
-
-    /// @dev Uniswap's leaf, `keccak256(abi.encodePacked(index, account, amount))`, hashed in sorted pairs
-    /// like ours, so the same builder makes its tree.
-    function _uniswapTree(address me, uint256 round)
-        internal
-        pure
-        returns (MerkleTreeBuilder.Tree memory tree, uint256 total)
-    {
-        bytes32[] memory leaves = new bytes32[](LEAVES);
-        for (uint256 i = 0; i < LEAVES; ++i) {
-            leaves[i] = keccak256(abi.encodePacked(i, _account(me, i), _amount(round, i)));
-            total += _amount(round, i);
-        }
-        tree = MerkleTreeBuilder.build(leaves);
     }
 
     function _uniswapClaim(address uniswap, MerkleTreeBuilder.Tree memory tree, address me, uint256 round, uint256 i)

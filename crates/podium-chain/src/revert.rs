@@ -157,6 +157,13 @@ fn distributor(err: D, u: &Units) -> String {
                 e.index, e.round
             )
         }
+        D::RoundTotalExceeded(e) => format!(
+            "round {} cannot pay {}: only {} of its posted total is left (its tree pays more than its total; \
+             the round pays claims first come, first served up to the total)",
+            e.round,
+            u.fmt(e.asked),
+            u.fmt(e.left)
+        ),
         D::EmptyClaims(_) => "the batch holds no claims".into(),
         D::ZeroAmount(_) => "the amount is zero (or the token transfer delivered nothing)".into(),
         D::FundingClosed(e) => format!(
