@@ -33,10 +33,10 @@ pub mod anvil;
 mod child;
 
 pub use alloy;
-pub use error::{Error, Result};
+pub use error::{Error, Refusal, Result};
 pub use program::{Deployment, DistributorOpts, ProgramConfig};
 pub use rpc::{Chain, RpcOpts};
-pub use send::{SendOpts, Sender, Sent};
+pub use send::{Fees, Nonces, SendOpts, Sender, Sent};
 pub use wallet::{Wallet, WalletOpts};
 
 /// Runs a future on a fresh single-threaded runtime: the CLIs are synchronous at the top and start a

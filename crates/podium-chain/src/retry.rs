@@ -21,6 +21,8 @@ use alloy::{
 };
 use tower::{Layer, Service};
 
+use crate::Refusal;
+
 /// Longest single wait, whatever a server asks for: a command must fail in bounded time.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
@@ -73,6 +75,13 @@ pub fn is_transient(err: &TransportError) -> bool {
             _ => false,
         },
         RpcError::NullResp => true,
+        // A log range the provider will not serve fails the same way every time (some providers
+        // use their rate-limit code -32005 for it): the caller splits the range instead.
+        RpcError::ErrorResp(payload)
+            if Refusal::of_message(&payload.message) == Refusal::RangeLimited =>
+        {
+            false
+        }
         _ => RateLimitRetryPolicy::default().should_retry(err),
     }
 }
@@ -190,6 +199,11 @@ mod tests {
             "execution reverted: custom error"
         )));
         assert!(!is_transient(&rpc_error(-32602, "invalid params")));
+        // Infura's range refusal shares the rate-limit code: split, do not retry.
+        assert!(!is_transient(&rpc_error(
+            -32005,
+            "query returned more than 10000 results"
+        )));
         assert!(!is_transient(&TransportError::Transport(
             TransportErrorKind::HttpError(HttpError {
                 status: 401,

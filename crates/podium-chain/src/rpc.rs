@@ -4,15 +4,18 @@ use std::time::Duration;
 
 use alloy::{
     providers::{Provider, RootProvider},
-    rpc::client::ClientBuilder,
+    rpc::{
+        client::ClientBuilder,
+        types::{Filter, Log},
+    },
     transports::{
-        TransportError,
+        RpcError, TransportError, TransportErrorKind,
         http::{Http, reqwest},
     },
 };
 use clap::Args;
 
-use crate::{Error, Result, retry::RetryLayer};
+use crate::{Error, Refusal, Result, retry::RetryLayer};
 
 /// The provider type used everywhere: no fillers, since [`crate::send`] fills and signs itself.
 pub type ChainProvider = RootProvider;
@@ -158,13 +161,68 @@ impl Chain {
         }
     }
 
-    /// An [`Error::Rpc`] for a failed request, with the full error chain and the URL redacted.
+    /// The error for a failed request, with the full error chain and the URL redacted: an
+    /// [`Error::Refused`] when the node answered with an error (it is up, and asking again will not
+    /// change its answer), an [`Error::Rpc`] when it could not be reached (after the retries).
     pub fn rpc_err(&self, method: &str, err: TransportError) -> Error {
-        Error::Rpc {
-            url: self.url.clone(),
-            method: method.to_owned(),
-            message: self.describe(&err),
+        let message = self.describe(&err);
+        match refusal_of(&err) {
+            Some(kind) => Error::Refused {
+                url: self.url.clone(),
+                method: method.to_owned(),
+                kind,
+                message,
+            },
+            None => Error::Rpc {
+                url: self.url.clone(),
+                method: method.to_owned(),
+                message,
+            },
         }
+    }
+
+    /// Every log matching `filter` in blocks `from..=to`, oldest first. Asks [`LOG_STEP`] blocks at a
+    /// time; when the provider refuses a range as too wide (or too many results), halves it and
+    /// backs off a little, down to single blocks. Bounded: at most [`MAX_LOG_REQUESTS`] requests.
+    pub async fn logs(&self, filter: &Filter, from: u64, to: u64) -> Result<Vec<Log>> {
+        let mut out = Vec::new();
+        let mut step = LOG_STEP;
+        let mut start = from;
+        let mut requests = 0usize;
+        let mut refusals = 0u32;
+        while start <= to {
+            let end = start.saturating_add(step - 1).min(to);
+            requests += 1;
+            if requests > MAX_LOG_REQUESTS {
+                return Err(Error::Other(format!(
+                    "reading logs of blocks {from}..={to} from {} took more than {MAX_LOG_REQUESTS} \
+                     requests; the provider serves too few blocks per request",
+                    self.url
+                )));
+            }
+            let ranged = filter.clone().from_block(start).to_block(end);
+            match self.provider.get_logs(&ranged).await {
+                Ok(logs) => {
+                    out.extend(logs);
+                    start = end + 1;
+                }
+                Err(err) => match self.rpc_err("eth_getLogs", err) {
+                    Error::Refused {
+                        kind: Refusal::RangeLimited,
+                        message,
+                        ..
+                    } if end > start => {
+                        step = (end - start).div_ceil(2).max(1);
+                        refusals += 1;
+                        tracing::debug!(%message, step, "log range refused; halving it");
+                        tokio::time::sleep(Duration::from_millis(50 * u64::from(refusals.min(20))))
+                            .await;
+                    }
+                    other => return Err(other),
+                },
+            }
+        }
+        Ok(out)
     }
 
     /// The error and its causes in one line, with the URL redacted.
@@ -196,6 +254,26 @@ impl Chain {
             .map_err(|e| self.rpc_err("eth_getBlockByNumber", e))?
             .ok_or_else(|| Error::Other(format!("{} returned no latest block", self.url)))?;
         Ok(block.header.timestamp)
+    }
+}
+
+/// Blocks asked for in one `eth_getLogs` before any refusal: within what public providers serve.
+pub const LOG_STEP: u64 = 10_000;
+
+/// The most `eth_getLogs` requests one [`Chain::logs`] call makes before giving up.
+pub const MAX_LOG_REQUESTS: usize = 5_000;
+
+/// `Some` when the node answered (a JSON-RPC error reply, or an HTTP client error other than 429):
+/// the kind of refusal. `None` when it could not be reached or kept failing transiently.
+pub fn refusal_of(err: &TransportError) -> Option<Refusal> {
+    match err {
+        RpcError::ErrorResp(payload) => Some(Refusal::of_message(&payload.message)),
+        RpcError::Transport(TransportErrorKind::HttpError(http))
+            if (400..500).contains(&http.status) && http.status != 429 =>
+        {
+            Some(Refusal::Other)
+        }
+        _ => None,
     }
 }
 

@@ -128,6 +128,43 @@ pub struct Sent {
     pub receipt: TransactionReceipt,
 }
 
+/// The fees of a transaction: what a replacement must outbid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fees {
+    /// Max fee per gas, in wei.
+    pub max_fee: u128,
+    /// Max priority fee per gas, in wei.
+    pub tip: u128,
+}
+
+/// An account's nonces: how many of its transactions are mined, and how many the node knows of
+/// including its pool. `pending > mined` means transactions of the account wait in the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nonces {
+    /// Transactions mined (the next nonce a new transaction can be mined with).
+    pub mined: u64,
+    /// Transactions known, the pool included.
+    pub pending: u64,
+}
+
+/// Reads `account`'s [`Nonces`].
+pub async fn nonces(chain: &Chain, account: Address) -> Result<Nonces> {
+    let p = &chain.provider;
+    let mined = p
+        .get_transaction_count(account)
+        .await
+        .map_err(|e| chain.rpc_err("eth_getTransactionCount", e))?;
+    let pending = p
+        .get_transaction_count(account)
+        .pending()
+        .await
+        .map_err(|e| chain.rpc_err("eth_getTransactionCount", e))?;
+    Ok(Nonces {
+        mined,
+        pending: pending.max(mined),
+    })
+}
+
 /// Runs `call` with `eth_call` as `from` (a wallet, or a Safe that will execute a batch); a revert
 /// becomes [`Error::WouldRevert`] with the reason in words.
 pub async fn simulate_from(
@@ -159,6 +196,7 @@ pub struct Sender<'a> {
     opts: &'a SendOpts,
     units: Units,
     notify: Box<dyn Fn(&str) + Send + Sync + 'a>,
+    on_sent: Option<Box<dyn Fn(TxHash, u64) + Send + Sync + 'a>>,
     poll: Duration,
 }
 
@@ -197,8 +235,16 @@ impl<'a> Sender<'a> {
             opts,
             units: Units::default(),
             notify: Box::new(notify),
+            on_sent: None,
             poll: Duration::from_millis(250),
         }
+    }
+
+    /// Calls `hook` with each hash and its nonce right after the node accepted it (the first
+    /// transaction and every replacement), e.g. to record it durably before waiting.
+    pub fn on_sent(mut self, hook: impl Fn(TxHash, u64) + Send + Sync + 'a) -> Self {
+        self.on_sent = Some(Box::new(hook));
+        self
     }
 
     /// Shows amounts in revert messages in the token's units.
@@ -220,6 +266,18 @@ impl<'a> Sender<'a> {
 
     /// Simulates, then sends and waits; see the module documentation.
     pub async fn send(&self, call: &Call) -> Result<Sent> {
+        self.send_at(call, None, None).await
+    }
+
+    /// Like [`Sender::send`], at `nonce` (`None`: the next one, counting pending transactions), and
+    /// when `outbid` is given, with fees high enough to replace the pending transaction of ours
+    /// that holds that nonce (both fees raised by at least the bump).
+    pub async fn send_at(
+        &self,
+        call: &Call,
+        nonce: Option<u64>,
+        outbid: Option<Fees>,
+    ) -> Result<Sent> {
         self.simulate(call).await?;
         let from = self.from();
         let p = &self.chain.provider;
@@ -236,11 +294,14 @@ impl<'a> Sender<'a> {
             })?;
         // A margin for state that changes between the estimate and inclusion.
         let gas = gas + gas / 5;
-        let nonce = p
-            .get_transaction_count(from)
-            .pending()
-            .await
-            .map_err(|e| self.chain.rpc_err("eth_getTransactionCount", e))?;
+        let nonce = match nonce {
+            Some(n) => n,
+            None => p
+                .get_transaction_count(from)
+                .pending()
+                .await
+                .map_err(|e| self.chain.rpc_err("eth_getTransactionCount", e))?,
+        };
         let fees = p
             .estimate_eip1559_fees()
             .await
@@ -248,11 +309,40 @@ impl<'a> Sender<'a> {
         let cap = self.opts.max_fee_gwei.map(|g| (g * 1e9) as u128);
         let mut max_fee = fees.max_fee_per_gas;
         let mut tip = fees.max_priority_fee_per_gas;
-        if let Some(cap) = cap
-            && max_fee > cap
-        {
-            max_fee = cap;
-            tip = tip.min(cap);
+        if let Some(old) = outbid {
+            tip = tip.max(self.bump(old.tip));
+            max_fee = max_fee.max(self.bump(old.max_fee)).max(tip);
+            if let Some(cap) = cap
+                && max_fee > cap
+            {
+                return Err(Error::FeeAboveCap {
+                    what: call.what.clone(),
+                    why: format!("to replace the pending transaction at nonce {nonce}"),
+                    needed_gwei: max_fee as f64 / 1e9,
+                    cap_gwei: cap as f64 / 1e9,
+                });
+            }
+        }
+        if let Some(cap) = cap {
+            // A cap below the base fee can never be mined: say so instead of sending.
+            let base = p
+                .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+                .await
+                .map_err(|e| self.chain.rpc_err("eth_getBlockByNumber", e))?
+                .and_then(|b| b.header.base_fee_per_gas)
+                .map_or(0, u128::from);
+            if base > cap {
+                return Err(Error::FeeAboveCap {
+                    what: call.what.clone(),
+                    why: "the chain's base fee".into(),
+                    needed_gwei: base as f64 / 1e9,
+                    cap_gwei: cap as f64 / 1e9,
+                });
+            }
+            if max_fee > cap {
+                max_fee = cap;
+                tip = tip.min(cap);
+            }
         }
         let wallet = self.wallet.ethereum_wallet();
         let mut hashes: Vec<TxHash> = Vec::new();
@@ -285,6 +375,9 @@ impl<'a> Sender<'a> {
                 }
             }
             hashes.push(hash);
+            if let Some(hook) = &self.on_sent {
+                hook(hash, nonce);
+            }
             let gwei = |wei: u128| format!("{:.3}", wei as f64 / 1e9);
             if replacements == 0 {
                 (self.notify)(&format!(
@@ -305,10 +398,7 @@ impl<'a> Sender<'a> {
                 return Ok(sent);
             }
             // Not mined in time: raise both fees by the bump (and to at least today's estimate).
-            let bump = |v: u128| {
-                v.saturating_add((v as f64 * self.opts.fee_bump / 100.0).ceil() as u128)
-                    .max(v + 1)
-            };
+            let bump = |v: u128| self.bump(v);
             let fresh = p
                 .estimate_eip1559_fees()
                 .await
@@ -338,6 +428,12 @@ impl<'a> Sender<'a> {
             max_fee = next_max;
             replacements += 1;
         }
+    }
+
+    /// `v` raised by the fee bump (at least by one wei).
+    fn bump(&self, v: u128) -> u128 {
+        v.saturating_add((v as f64 * self.opts.fee_bump / 100.0).ceil() as u128)
+            .max(v + 1)
     }
 
     /// Waits up to the timeout for any of `hashes` to be mined, then for the confirmations.

@@ -27,7 +27,8 @@ pub struct WalletOpts {
     #[arg(long, env = "ETH_KEYSTORE", value_name = "PATH")]
     pub keystore: Option<PathBuf>,
 
-    /// A file whose first line is the keystore's password (like go-livepeer's -ethPassword file).
+    /// A file holding the keystore's password: the whole file, white space at both ends removed,
+    /// exactly as go-livepeer reads its -ethPassword file (so the node's own file works).
     #[arg(long = "password-file", env = "ETH_PASSWORD", value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
@@ -158,14 +159,31 @@ fn from_env(var: &str) -> Result<Wallet> {
     })
 }
 
-/// The password is the file's first line without its line ending, as geth and go-livepeer read it.
-fn read_password(path: &Path) -> Result<String> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::File {
+/// The password is the whole file with surrounding white space removed, as go-livepeer reads its
+/// `-ethPassword` file (`common.ReadFromFile`: `strings.TrimSpace` of the whole file). Go's
+/// `TrimSpace` removes Unicode White_Space at both ends (`unicode.IsSpace`: tab, newline, vertical
+/// tab, form feed, carriage return, space, U+0085, U+00A0 and the other White_Space characters),
+/// which is exactly Rust's `char::is_whitespace`; so a trailing space, a leading blank line or CRLF
+/// line endings give the password go-livepeer would use. White space inside the password is kept.
+/// Divergence: go-livepeer falls back to treating the flag's value as the password itself when the
+/// file is missing or empty; podium never takes a password from the command line, so both are errors.
+pub fn read_password(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::File {
         path: path.to_owned(),
         message: format!("cannot read the password file: {}", io_reason(&e)),
     })?;
-    let first = text.split('\n').next().unwrap_or("");
-    Ok(first.strip_suffix('\r').unwrap_or(first).to_owned())
+    let text = String::from_utf8(bytes).map_err(|_| Error::File {
+        path: path.to_owned(),
+        message: "the password file is not UTF-8 text".into(),
+    })?;
+    let password = text.trim();
+    if password.is_empty() {
+        return Err(Error::File {
+            path: path.to_owned(),
+            message: "the password file is empty (or only white space)".into(),
+        });
+    }
+    Ok(password.to_owned())
 }
 
 /// The file to decrypt: `path` itself, or the key in directory `path` for `from` (or its only key).
@@ -280,5 +298,64 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn password_of(content: &[u8]) -> Result<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("password.txt");
+        std::fs::write(&path, content).unwrap();
+        read_password(&path)
+    }
+
+    #[test]
+    fn reads_the_password_file_as_go_livepeer_does() {
+        // strings.TrimSpace of the whole file: every one of these is the password "s3cret pw".
+        for content in [
+            &b"s3cret pw"[..],
+            b"s3cret pw\n",
+            b"s3cret pw \n",
+            b"s3cret pw   ",
+            b"\ns3cret pw\n",
+            b"\n\n  s3cret pw",
+            b"s3cret pw\r\n",
+            b"\r\ns3cret pw\r\n\r\n",
+            b"\ts3cret pw\x0b\x0c",
+            "\u{a0}s3cret pw\u{85}\u{2003}".as_bytes(),
+        ] {
+            assert_eq!(
+                password_of(content).unwrap(),
+                "s3cret pw",
+                "{:?}",
+                String::from_utf8_lossy(content)
+            );
+        }
+        // Inner white space and later lines are part of the password, as in go-livepeer.
+        assert_eq!(password_of(b"a b\nc\n").unwrap(), "a b\nc");
+    }
+
+    #[test]
+    fn refuses_an_empty_or_unreadable_password_file() {
+        let err = password_of(b" \r\n\t\n").unwrap_err().to_string();
+        assert!(
+            err.ends_with("the password file is empty (or only white space)"),
+            "{err}"
+        );
+        let err = password_of(&[0xff, 0xfe, b'x']).unwrap_err().to_string();
+        assert!(
+            err.ends_with("the password file is not UTF-8 text"),
+            "{err}"
+        );
+        let err = read_password(Path::new("/nonexistent/password.txt"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "/nonexistent/password.txt: cannot read the password file: no such file or directory"
+        );
     }
 }

@@ -11,7 +11,12 @@
 //!   again: rounds our transaction paid show up as claimed (and are reported with its hash, found
 //!   from the `Claimed` events), the others are sent again;
 //! - a killed run leaves an in-flight record ([`crate::journal`]) so the next run can say who
-//!   claimed what.
+//!   claimed what (and stake what its own transaction was paid);
+//! - the node going away (a transport failure) is waited for with capped backoff up to a deadline;
+//!   an error *reply* (no ETH for gas, a used nonce, an underpriced replacement, a fee above the
+//!   cap) is not an outage and ends the run at once with its own exit code; every loop is bounded;
+//! - a stuck transaction of the wallet at a lower nonce is reported, or replaced with
+//!   `--replace-stuck` ([`crate::nonce`]).
 
 use std::{
     collections::BTreeSet,
@@ -19,7 +24,7 @@ use std::{
 };
 
 use podium_chain::{
-    Chain, Error as ChainError, SendOpts, Sender, Wallet,
+    Chain, Error as ChainError, Refusal, SendOpts, Sender, Wallet,
     alloy::{
         eips::BlockId,
         primitives::Bytes,
@@ -40,9 +45,14 @@ use crate::{
     exit::{Error, Result},
     input::Loaded,
     journal::{InFlight, Journal},
-    onchain::{read_view, who_claimed},
+    nonce::{self, Settled},
+    onchain::{paid_in, read_view, who_claimed},
     plan::{Address, RoundPlan, Status, Target, TxHash, U256, claimable, plan, wanted},
 };
+
+/// The most planning passes one claim makes (each pass either finishes or acts: waits for a
+/// pending claim, replaces a stuck transaction, or retries once after a lost race).
+const MAX_PASSES: u32 = 8;
 
 /// The calldata of one transaction claiming `rounds` (all of `account`): `claimMany(account, …)`,
 /// or `claimTo(recipient, …)` when the tokens go elsewhere (then the sender must be the account).
@@ -113,6 +123,19 @@ pub struct Mined {
     pub gas_used: u64,
 }
 
+/// A claim transaction of our wallet and what its `Claimed` events paid the account: what
+/// `--stake` owes a bond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    /// The claim transaction.
+    pub tx: TxHash,
+    /// Its block.
+    pub block: u64,
+    /// What it paid the account, from its `Claimed` events.
+    pub amount: U256,
+}
+
 /// What a claim attempt ended with.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -121,8 +144,12 @@ pub struct Outcome {
     /// This run's mined claim, if it sent one.
     pub mined: Option<Mined>,
     /// The rounds this run (or the interrupted run it resumed) got paid by the wallet's own
-    /// transactions: what `--stake` stakes.
+    /// transactions.
     pub paid_by_us: U256,
+    /// The same, per transaction, as the chain's `Claimed` events say: what `--stake` stakes.
+    pub payments: Vec<Payment>,
+    /// The chain's time (the latest block's timestamp) when the rounds were last planned.
+    pub chain_now: u64,
 }
 
 /// Everything a claim needs.
@@ -146,6 +173,8 @@ pub struct Claimer<'a> {
     pub dry_run: bool,
     /// How long to wait for the node to come back while a claim is in flight.
     pub outage_patience: Duration,
+    /// Replace a stuck transaction of the wallet (`--replace-stuck`).
+    pub replace_stuck: bool,
 }
 
 /// What one run has learnt so far.
@@ -154,6 +183,10 @@ struct State {
     in_flight: Option<InFlight>,
     /// A send failed once in a way a race explains; a second time is an error.
     reverted_once: bool,
+    /// Payments by our claims found so far (the mined claim, and attributed rounds).
+    payments: Vec<Payment>,
+    /// The chain's time at the last plan.
+    chain_now: u64,
 }
 
 impl State {
@@ -242,7 +275,12 @@ impl Claimer<'_> {
     }
 
     /// Rounds of `in_flight` that are now claimed: says who claimed each (us or someone else).
-    async fn attribute(&self, plans: &mut [RoundPlan], in_flight: &InFlight) -> Result<()> {
+    async fn attribute(
+        &self,
+        plans: &mut [RoundPlan],
+        in_flight: &InFlight,
+        payments: &mut Vec<Payment>,
+    ) -> Result<()> {
         for p in plans.iter_mut() {
             if p.status != Status::AlreadyClaimed || !in_flight.rounds.contains(&p.round) {
                 continue;
@@ -261,6 +299,7 @@ impl Claimer<'_> {
                     p.status = Status::Claimed;
                     p.reason = format!("claimed by your transaction {}", by.tx);
                     p.tx = Some(by.tx);
+                    add_payment(payments, by.tx, by.block, by.amount);
                 }
                 Some(by) => {
                     p.status = Status::ClaimedByOther;
@@ -276,18 +315,26 @@ impl Claimer<'_> {
         Ok(())
     }
 
-    async fn plan_now(&self, files: &[Loaded], block: BlockId) -> Result<Vec<RoundPlan>> {
+    async fn plan_now(&self, files: &[Loaded], block: BlockId) -> Result<(Vec<RoundPlan>, u64)> {
         let (rounds, leaves) = wanted(files, self.target.account);
         let view = read_view(self.chain, self.target.distributor, &rounds, &leaves, block).await?;
-        Ok(plan(files, &self.target, &view))
+        Ok((plan(files, &self.target, &view), view.now))
     }
 
     /// Waits until the leaves of `rounds` are claimed in a mined block (someone's pending claim).
-    async fn wait_for_pool(&self, files: &[Loaded], rounds: &BTreeSet<u64>) -> Result<()> {
+    /// When the pending claim is our own (an orphaned claim of an earlier run, recorded with its
+    /// nonce) and is not mined in time, it is re-priced with `--replace-stuck`, else reported.
+    async fn wait_for_pool(
+        &self,
+        files: &[Loaded],
+        rounds: &BTreeSet<u64>,
+        state: &State,
+        call: &Call,
+    ) -> Result<()> {
         let patience = Duration::from_secs(self.send.timeout.max(1));
         let started = Instant::now();
         loop {
-            let plans = self.plan_now(files, BlockId::latest()).await?;
+            let (plans, _) = self.plan_now(files, BlockId::latest()).await?;
             let still = plans
                 .iter()
                 .any(|p| rounds.contains(&p.round) && p.status == Status::Claimable);
@@ -295,14 +342,56 @@ impl Claimer<'_> {
                 return Ok(());
             }
             if started.elapsed() >= patience {
-                return Err(Error::Transaction(format!(
-                    "a pending transaction claims round(s) {} for the account but was not mined within \
-                     {}s; nothing was sent. Run again later: if it is dropped, podium-claim claims them",
-                    join(rounds),
-                    patience.as_secs()
-                )));
+                break;
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        // Ours? Our wallet has a transaction waiting at the nonce our earlier claim was sent with.
+        let orphan = match (self.wallet, state.in_flight.as_ref().and_then(|f| f.nonce)) {
+            (Some(w), Some(n)) => {
+                let nonces = podium_chain::send::nonces(self.chain, w.address())
+                    .await
+                    .map_err(Error::from_chain)?;
+                (nonces.mined..nonces.pending)
+                    .contains(&n)
+                    .then_some((w, n))
+            }
+            _ => None,
+        };
+        match orphan {
+            Some((wallet, n)) if self.replace_stuck => {
+                let known = state
+                    .in_flight
+                    .as_ref()
+                    .map(|f| f.hashes.clone())
+                    .unwrap_or_default();
+                nonce::replace(
+                    self.chain,
+                    wallet,
+                    self.send,
+                    &self.units,
+                    n,
+                    Some(call),
+                    &known,
+                )
+                .await?;
+                Ok(())
+            }
+            Some((wallet, n)) => Err(nonce::blocked(
+                wallet.address(),
+                Settled::Stuck { nonce: n, count: 1 },
+                state
+                    .in_flight
+                    .as_ref()
+                    .and_then(|f| f.hashes.last().copied()),
+                patience,
+            )),
+            None => Err(Error::Transaction(format!(
+                "a pending transaction claims round(s) {} for the account but was not mined within \
+                 {}s; nothing was sent. Run again later: if it is dropped, podium-claim claims them",
+                join(rounds),
+                patience.as_secs()
+            ))),
         }
     }
 
@@ -311,6 +400,8 @@ impl Claimer<'_> {
         let mut state = State {
             in_flight: self.journal.load(),
             reverted_once: false,
+            payments: Vec::new(),
+            chain_now: 0,
         };
         if let Some(f) = &state.in_flight {
             tracing::info!(
@@ -320,36 +411,44 @@ impl Claimer<'_> {
                 f.from_block
             );
         }
-        loop {
+        for _ in 0..MAX_PASSES {
             match self.attempt(files, &mut state).await {
                 Ok(Some(outcome)) => return Ok(outcome),
                 Ok(None) => {}
-                // With a claim in flight, an unreachable node is waited for: giving up now would
-                // leave the run's outcome unknown.
+                // With a claim in flight, an unreachable node is waited for (with a deadline):
+                // giving up now would leave the run's outcome unknown. An error *reply* is not an
+                // outage and is never retried here.
                 Err(e) if e.is_rpc() && state.in_flight.is_some() && !self.dry_run => {
                     self.wait_for_node(&e.to_string()).await?;
                 }
                 Err(e) => return Err(e),
             }
         }
+        Err(Error::Transaction(format!(
+            "the claim did not settle after {MAX_PASSES} checks of the chain; run podium-claim again: \
+             it checks the chain first and never pays twice"
+        )))
     }
 
     /// One pass: plan from the chain, then finish (`Some`), or act and ask for another pass (`None`).
     async fn attempt(&self, files: &[Loaded], state: &mut State) -> Result<Option<Outcome>> {
-        let mut plans = self.plan_now(files, BlockId::latest()).await?;
-        if let Some(f) = &state.in_flight {
-            self.attribute(&mut plans, f).await?;
+        let (mut plans, now) = self.plan_now(files, BlockId::latest()).await?;
+        state.chain_now = now;
+        // Attribution is redone from the chain on every pass.
+        state.payments.clear();
+        if let Some(f) = state.in_flight.clone() {
+            self.attribute(&mut plans, &f, &mut state.payments).await?;
         }
         let todo = claimable(&plans);
         if todo.is_empty() {
-            return Ok(Some(self.finish(plans, None)));
+            return Ok(Some(self.finish(plans, None, state)));
         }
         let call = batch_call(self.target.distributor, self.target.account, self.to, &todo);
         let rounds: BTreeSet<u64> = todo.iter().map(|p| p.round).collect();
         match self.preflight(&call).await? {
             Preflight::Ok => {}
             Preflight::ClaimedInPool => {
-                let pending = self.plan_now(files, BlockId::pending()).await?;
+                let (pending, _) = self.plan_now(files, BlockId::pending()).await?;
                 let taken: BTreeSet<u64> = pending
                     .iter()
                     .filter(|p| rounds.contains(&p.round) && p.status == Status::AlreadyClaimed)
@@ -361,11 +460,8 @@ impl Claimer<'_> {
                      waiting for it to be mined instead of sending one that would fail",
                     join(&taken)
                 );
-                state.remember(InFlight {
-                    rounds: taken.clone(),
-                    from_block: self.latest_block().await?,
-                });
-                self.wait_for_pool(files, &taken).await?;
+                state.remember(InFlight::new(taken.clone(), self.latest_block().await?));
+                self.wait_for_pool(files, &taken, state, &call).await?;
                 return Ok(None);
             }
             Preflight::Reverts(reason) => {
@@ -376,22 +472,60 @@ impl Claimer<'_> {
             }
         }
         if self.dry_run {
-            return Ok(Some(self.finish(plans, None)));
+            return Ok(Some(self.finish(plans, None, state)));
         }
         let wallet = self
             .wallet
             .ok_or_else(|| Error::Usage("sending needs a wallet".into()))?;
+        // Nothing of ours may wait at a lower nonce, or the claim would wait behind it.
+        let patience = Duration::from_secs(self.send.timeout.max(1));
+        let now = podium_chain::send::nonces(self.chain, wallet.address())
+            .await
+            .map_err(Error::from_chain)?;
+        let settled = if now.pending > now.mined {
+            nonce::settle(self.chain, wallet.address(), patience).await?
+        } else {
+            Settled::Clear(now.mined)
+        };
+        let nonce = match settled {
+            // They were mined: plan again, the chain may have changed.
+            Settled::Clear(_) if now.pending > now.mined => return Ok(None),
+            Settled::Clear(n) => n,
+            stuck @ Settled::Stuck { nonce: n, .. } => {
+                let hash = nonce::pending_fees(self.chain, wallet.address(), n, &[])
+                    .await
+                    .map(|f| f.0);
+                if !self.replace_stuck {
+                    return Err(nonce::blocked(wallet.address(), stuck, hash, patience));
+                }
+                nonce::replace(self.chain, wallet, self.send, &self.units, n, None, &[]).await?;
+                return Ok(None);
+            }
+        };
+        // Recorded durably before sending: a run that cannot record stops here, sending nothing.
         state.remember(InFlight {
-            rounds: rounds.clone(),
-            from_block: self.latest_block().await?,
+            nonce: Some(nonce),
+            ..InFlight::new(rounds.clone(), self.latest_block().await?)
         });
         self.journal
-            .save(state.in_flight.as_ref().expect("remembered above"));
+            .save(state.in_flight.as_ref().expect("remembered above"))?;
+        let recorded = std::sync::Mutex::new(state.in_flight.clone().expect("remembered above"));
         let sender = Sender::new(self.chain, wallet, self.send, |msg| {
             tracing::info!("{msg}");
         })
-        .with_units(self.units.clone());
-        match sender.send(&call).await {
+        .with_units(self.units.clone())
+        .on_sent(|hash, _| {
+            // Best effort: the record already names the nonce, which is what a restart needs.
+            let mut r = recorded.lock().expect("not poisoned");
+            r.hashes.push(hash);
+            if let Err(e) = self.journal.save(&r) {
+                tracing::warn!("{e}");
+            }
+        });
+        let result = sender.send_at(&call, Some(nonce), None).await;
+        drop(sender);
+        state.in_flight = Some(recorded.into_inner().expect("not poisoned"));
+        match result {
             Ok(sent) => {
                 let hash = sent.hash;
                 for p in plans.iter_mut().filter(|p| rounds.contains(&p.round)) {
@@ -399,18 +533,29 @@ impl Claimer<'_> {
                     p.reason = format!("claimed in {hash}");
                     p.tx = Some(hash);
                 }
+                let block = sent.receipt.block_number.unwrap_or_default();
+                let paid = paid_in(
+                    sent.receipt.inner.logs(),
+                    self.target.distributor,
+                    self.target.account,
+                );
+                add_payment(&mut state.payments, hash, block, paid);
                 let mined = Mined {
                     hash,
                     hashes: sent.hashes,
-                    block: sent.receipt.block_number.unwrap_or_default(),
+                    block,
                     gas_used: sent.receipt.gas_used,
                 };
-                Ok(Some(self.finish(plans, Some(mined))))
+                Ok(Some(self.finish(plans, Some(mined), state)))
             }
             Err(
                 e @ (ChainError::WouldRevert { .. }
                 | ChainError::Reverted { .. }
-                | ChainError::NonceTaken { .. }),
+                | ChainError::NonceTaken { .. }
+                | ChainError::Refused {
+                    kind: Refusal::NonceTooLow | Refusal::ReplacementUnderpriced,
+                    ..
+                }),
             ) if !state.reverted_once => {
                 // Most likely a race with another claim of the same leaves: plan again from the
                 // chain, which says who claimed what.
@@ -422,7 +567,7 @@ impl Claimer<'_> {
         }
     }
 
-    fn finish(&self, plans: Vec<RoundPlan>, mined: Option<Mined>) -> Outcome {
+    fn finish(&self, plans: Vec<RoundPlan>, mined: Option<Mined>, state: &State) -> Outcome {
         let paid_by_us = plans
             .iter()
             .filter(|p| p.status == Status::Claimed)
@@ -431,7 +576,18 @@ impl Claimer<'_> {
             plans,
             mined,
             paid_by_us,
+            payments: state.payments.clone(),
+            chain_now: state.chain_now,
         }
+    }
+}
+
+/// Adds what `tx` paid to the account: several rounds attributed to one claim add up, and the
+/// mined claim (whose receipt gives its whole payment at once) is counted once.
+fn add_payment(payments: &mut Vec<Payment>, tx: TxHash, block: u64, amount: U256) {
+    match payments.iter_mut().find(|p| p.tx == tx) {
+        Some(p) => p.amount += amount,
+        None => payments.push(Payment { tx, block, amount }),
     }
 }
 

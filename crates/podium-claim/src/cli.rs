@@ -25,7 +25,11 @@ Examples:
   # What can this account claim? (no wallet needed)
   podium-claim --rpc-url $ARB_RPC --dry-run --account 0xYourOrchestrator ./rounds/
 
-  # Claim with go-livepeer's keystore and password file
+  # Once: pin the deployment the committee announced (saved in the state directory)
+  podium-claim --rpc-url $ARB_RPC --distributor 0xTheDistributor --save-config --dry-run \\
+      --account 0xYourOrchestrator ./rounds/
+
+  # Claim with go-livepeer's keystore and the node's -ethPassword file
   podium-claim --rpc-url $ARB_RPC --keystore ~/.lpData/arbitrum-one-mainnet/keystore \\
       --password-file ~/.lpData/password.txt ./rounds/
 
@@ -55,9 +59,26 @@ pub struct Cli {
     #[arg(long, env = "PODIUM_ACCOUNT", value_name = "ADDRESS")]
     pub account: Option<Address>,
 
-    /// The distributor contract. Defaults to the one the files name (they must agree).
+    /// The distributor contract to claim from: here, in PODIUM_DISTRIBUTOR, or saved once with
+    /// --save-config. Never taken from the files: a file naming another one is refused.
     #[arg(long, env = "PODIUM_DISTRIBUTOR", value_name = "ADDRESS")]
     pub distributor: Option<Address>,
+
+    /// Save --distributor and the node's chain id in the state directory, so later runs claim
+    /// from that deployment without the flag.
+    #[arg(long, requires = "distributor")]
+    pub save_config: bool,
+
+    /// Replace a transaction of this wallet stuck in the pool at a lower nonce (same nonce, higher
+    /// fees): your own earlier claim is re-priced, anything else becomes a zero-value transfer to
+    /// yourself. Without it, a stuck transaction stops the run (exit code 11).
+    #[arg(long)]
+    pub replace_stuck: bool,
+
+    /// The longest the node may stay unreachable (transport failures, waited for with capped
+    /// backoff) while a claim or a bond is in flight, and in --watch: then the run stops (exit 4).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_interval)]
+    pub max_outage: Duration,
 
     /// Send the tokens to ADDRESS instead of the account (e.g. a cold wallet). Only the account's
     /// own wallet can do this.
@@ -70,7 +91,8 @@ pub struct Cli {
     pub dry_run: bool,
 
     /// After the claim is mined, bond the claimed tokens on Livepeer's BondingManager (approve,
-    /// then bond(amount, delegate)).
+    /// then bondWithHint with go-livepeer's pool position hints, or bond when they cannot be
+    /// computed). Exactly once per claim, whatever is interrupted: see the README.
     #[arg(long, help_heading = "Staking")]
     pub stake: bool,
 
@@ -94,7 +116,9 @@ pub struct Cli {
     #[arg(long, help_heading = "Watch mode")]
     pub watch: bool,
 
-    /// How often --watch looks for new rounds: seconds, or with a unit (90s, 15m, 1h).
+    /// How often --watch looks for new rounds: seconds, or with a unit (90s, 15m, 1h). It wakes
+    /// sooner when a pending root becomes claimable (on the chain's clock), but never polls more
+    /// often than every 5 seconds (or the interval, if shorter).
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_interval,
           help_heading = "Watch mode")]
     pub interval: Duration,
@@ -107,8 +131,10 @@ pub struct Cli {
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub fetch_timeout: u64,
 
-    /// Where to keep the in-flight record that lets a restarted run report what an interrupted
-    /// one did. Default: $XDG_STATE_HOME/podium-claim or ~/.local/state/podium-claim.
+    /// Where to keep the in-flight and stake records that let a restarted run finish what an
+    /// interrupted one began, and the saved configuration. Written durably; a write that fails
+    /// stops the run before anything is sent. Default: $XDG_STATE_HOME/podium-claim or
+    /// ~/.local/state/podium-claim.
     #[arg(long, env = "PODIUM_CLAIM_STATE_DIR", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
 

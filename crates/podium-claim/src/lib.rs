@@ -6,8 +6,9 @@
 //! - [`plan`]: the per-round checks, a pure function of the files and the chain's state;
 //! - [`onchain`]: reading that state from the distributor;
 //! - [`claim`]: one batched, checked claim, and recovery from outages and races;
-//! - [`journal`]: the in-flight record a restarted run reads;
-//! - [`stake`]: approve + bond on Livepeer's BondingManager after the claim;
+//! - [`journal`]: the in-flight record a restarted run reads, durable writes, the saved config;
+//! - [`nonce`]: stuck transactions of the wallet, reported or replaced;
+//! - [`stake`]: approve + bond on Livepeer's BondingManager after the claim, exactly once;
 //! - [`watch`]: the long-running mode;
 //! - [`output`]: the table, `--json`, and [`exit`]: the exit codes.
 
@@ -16,13 +17,14 @@ pub mod cli;
 pub mod exit;
 pub mod input;
 pub mod journal;
+pub mod nonce;
 pub mod onchain;
 pub mod output;
 pub mod plan;
 pub mod stake;
 pub mod watch;
 
-use std::{collections::BTreeSet, time::Duration};
+use std::time::Duration;
 
 use clap::Parser;
 use podium_chain::{Chain, Wallet, revert::Units};
@@ -32,10 +34,10 @@ use crate::{
     cli::Cli,
     exit::{Error, Exit, Result},
     input::Loaded,
-    journal::{Journal, default_state_dir},
+    journal::{Journal, SavedConfig, default_state_dir},
     output::{Report, exit_of},
     plan::{Address, Target},
-    stake::Staked,
+    stake::{Staked, Staker},
 };
 
 /// Parses the command line, runs, prints, and returns the process exit code.
@@ -92,6 +94,8 @@ pub struct Session {
     pub bonding_manager: Option<Address>,
     /// The in-flight record.
     pub journal: Journal,
+    /// The state directory, when there is one.
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 /// Runs the command and prints its report; returns the exit code.
@@ -168,34 +172,52 @@ pub async fn load_inputs(cli: &Cli) -> Result<Vec<Loaded>> {
     input::load(&cli.inputs, Duration::from_secs(cli.fetch_timeout.max(1))).await
 }
 
-/// The distributor: `--distributor`, else the one every file names.
-pub fn pick_distributor(given: Option<Address>, files: &[Loaded]) -> Result<Address> {
+/// The configured deployment: `--distributor` (or `PODIUM_DISTRIBUTOR`), else the one saved with
+/// `--save-config`, with the chain id it was saved for. The files never choose it.
+pub fn pick_distributor(
+    given: Option<Address>,
+    state_dir: Option<&std::path::Path>,
+) -> Result<(Address, Option<u64>)> {
     if let Some(d) = given {
-        return Ok(d);
+        return Ok((d, None));
     }
-    let named: BTreeSet<Address> = files.iter().filter_map(|l| l.file.distributor).collect();
-    match named.len() {
-        1 => Ok(*named.iter().next().expect("one")),
-        0 => Err(Error::Usage(
-            "the distribution files do not name a distributor; pass --distributor ADDRESS".into(),
-        )),
-        _ => Err(Error::Usage(format!(
-            "the distribution files name several distributors ({}); pass --distributor ADDRESS to \
-             pick one",
-            named
-                .iter()
-                .map(Address::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+    if let Some(dir) = state_dir
+        && let Some(saved) = SavedConfig::load(dir)?
+    {
+        return Ok((saved.distributor, Some(saved.chain_id)));
     }
+    Err(Error::Usage(format!(
+        "no distributor configured: pass --distributor ADDRESS (the one the committee announced), \
+         set PODIUM_DISTRIBUTOR, or save it once with --distributor ADDRESS --save-config{}. \
+         podium-claim never takes the distributor from the distribution files",
+        state_dir
+            .map(|d| format!(" (into {})", SavedConfig::path(d).display()))
+            .unwrap_or_default()
+    )))
 }
 
 impl Session {
     /// Checks the arguments against the node and the wallet, once per run.
-    pub async fn open(cli: Cli, chain: Chain, files: &[Loaded]) -> Result<Self> {
-        let distributor = pick_distributor(cli.distributor, files)?;
+    pub async fn open(cli: Cli, chain: Chain, _files: &[Loaded]) -> Result<Self> {
+        let state_dir = cli.state_dir.clone().or_else(default_state_dir);
+        let (distributor, saved_chain) = pick_distributor(cli.distributor, state_dir.as_deref())?;
+        if let Some(expected) = saved_chain {
+            chain
+                .expect_chain_id(expected, "the chain saved with --save-config")
+                .map_err(Error::from_chain)?;
+        }
         onchain::expect_contract(&chain, distributor, "distributor").await?;
+        if cli.save_config {
+            let dir = state_dir.as_deref().ok_or_else(|| {
+                Error::Usage("--save-config needs a state directory (--state-dir DIR)".into())
+            })?;
+            let path = SavedConfig::save(dir, chain.chain_id, distributor)?;
+            tracing::info!(
+                "saved distributor {distributor} on chain {} to {}",
+                chain.chain_id,
+                path.display()
+            );
+        }
         let wallet = if cli.wallet.is_configured() {
             Some(cli.wallet.load().await.map_err(Error::from_chain)?)
         } else if cli.dry_run {
@@ -256,7 +278,6 @@ impl Session {
             distributor,
             account,
         };
-        let state_dir = cli.state_dir.clone().or_else(default_state_dir);
         let journal = Journal::new(state_dir.as_deref(), target);
         Ok(Self {
             cli,
@@ -267,13 +288,14 @@ impl Session {
             units,
             bonding_manager,
             journal,
+            state_dir,
         })
     }
 
     /// Claims (and stakes) once.
     pub async fn claim(&self, files: &[Loaded]) -> Result<(Outcome, Option<Staked>)> {
         let cli = &self.cli;
-        let patience = Duration::from_secs(cli.send.timeout.max(30));
+        let patience = cli.max_outage;
         let claimer = Claimer {
             chain: &self.chain,
             target: self.target,
@@ -284,26 +306,26 @@ impl Session {
             journal: &self.journal,
             dry_run: cli.dry_run,
             outage_patience: patience,
+            replace_stuck: cli.replace_stuck,
         };
         let outcome = claimer.run(files).await?;
         let mut staked = None;
-        if let (Some(bm), Some(wallet), false) = (self.bonding_manager, &self.wallet, cli.dry_run)
-            && !outcome.paid_by_us.is_zero()
-        {
-            let delegate = cli.delegate.unwrap_or(self.target.account);
-            staked = Some(
-                stake::stake(
-                    &self.chain,
-                    wallet,
-                    &cli.send,
-                    &self.units,
-                    self.token,
-                    bm,
-                    outcome.paid_by_us,
-                    delegate,
-                )
-                .await?,
-            );
+        if let (Some(bm), Some(wallet), false) = (self.bonding_manager, &self.wallet, cli.dry_run) {
+            let staker = Staker {
+                chain: &self.chain,
+                wallet,
+                send: &cli.send,
+                units: &self.units,
+                token: self.token,
+                bonding_manager: bm,
+                delegate: cli.delegate.unwrap_or(self.target.account),
+                state_dir: self.state_dir.as_deref(),
+                outage_patience: patience,
+                replace_stuck: cli.replace_stuck,
+                use_hints: true,
+            };
+            // Owed bonds are recorded durably first thing, so the in-flight record can go after.
+            staked = staker.run(&outcome.payments).await?;
         }
         if !cli.dry_run {
             self.journal.clear();

@@ -9,7 +9,7 @@ use podium_chain::{
         eips::BlockId,
         primitives::{Address, B256, TxHash, U256},
         providers::Provider,
-        rpc::types::Filter,
+        rpc::types::{Filter, Log},
         sol_types::SolEvent,
     },
     bindings::{IERC20, PodiumDistributor},
@@ -157,17 +157,21 @@ pub async fn token_units(chain: &Chain, distributor: Address) -> Result<(Address
     Ok((token, Units { decimals, symbol }))
 }
 
-/// A `Claimed` event: which transaction claimed a leaf, and who sent it.
+/// A `Claimed` event: which transaction claimed a leaf, who sent it, and what it paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedBy {
     /// The transaction.
     pub tx: TxHash,
     /// Its sender.
     pub from: Address,
+    /// Its block.
+    pub block: u64,
+    /// The amount the event says was paid.
+    pub amount: U256,
 }
 
 /// Who claimed `account`'s leaf of `round` from `from_block` on, from the `Claimed` events (the
-/// round and account are indexed, so the query is narrow).
+/// round and account are indexed, so the query is narrow; read in ranges the provider accepts).
 pub async fn who_claimed(
     chain: &Chain,
     distributor: Address,
@@ -179,16 +183,25 @@ pub async fn who_claimed(
         .address(distributor)
         .event_signature(PodiumDistributor::Claimed::SIGNATURE_HASH)
         .topic1(B256::from(U256::from(round)))
-        .topic2(account.into_word())
-        .from_block(from_block);
-    let logs = chain
+        .topic2(account.into_word());
+    let latest = chain
         .provider
-        .get_logs(&filter)
+        .get_block_number()
         .await
-        .map_err(|e| Error::from_chain(chain.rpc_err("eth_getLogs", e)))?;
-    let Some(tx) = logs.last().and_then(|l| l.transaction_hash) else {
+        .map_err(|e| Error::from_chain(chain.rpc_err("eth_blockNumber", e)))?;
+    let logs = chain
+        .logs(&filter, from_block, latest)
+        .await
+        .map_err(Error::from_chain)?;
+    let Some(log) = logs.last() else {
         return Ok(None);
     };
+    let (Some(tx), Some(block)) = (log.transaction_hash, log.block_number) else {
+        return Ok(None);
+    };
+    let amount = PodiumDistributor::Claimed::decode_log(&log.inner)
+        .map(|e| e.data.amount)
+        .unwrap_or_default();
     let sent = chain
         .provider
         .get_transaction_by_hash(tx)
@@ -197,5 +210,16 @@ pub async fn who_claimed(
     Ok(sent.map(|t| ClaimedBy {
         tx,
         from: t.inner.signer(),
+        block,
+        amount,
     }))
+}
+
+/// What the `Claimed` events of `logs` (a receipt's) paid to `account` from `distributor`.
+pub fn paid_in(logs: &[Log], distributor: Address, account: Address) -> U256 {
+    logs.iter()
+        .filter(|l| l.address() == distributor)
+        .filter_map(|l| PodiumDistributor::Claimed::decode_log(&l.inner).ok())
+        .filter(|e| e.data.account == account)
+        .fold(U256::ZERO, |sum, e| sum + e.data.amount)
 }

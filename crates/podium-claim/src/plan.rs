@@ -2,7 +2,8 @@
 //! each round whether the account can claim it now and, if not, why.
 //!
 //! The checks, in order, for each file:
-//! 1. the file's chain id and distributor match the node and the distributor we claim from;
+//! 1. the file names its chain id and distributor, and they are the node's chain and the configured
+//!    distributor (never one the file chooses);
 //! 2. the file pays the account (otherwise there is nothing to do, which is not an error);
 //! 3. the account's proof leads from its leaf to the file's root (an altered amount, index or
 //!    proof fails here, before anything touches the chain);
@@ -238,9 +239,17 @@ fn judge(
 ) -> (Status, String) {
     let file = &loaded.file;
     let round = file.round;
-    if let Some(chain_id) = file.chain_id
-        && chain_id != target.chain_id
-    {
+    // The file must say which deployment it is for, and that must be the configured one: a file
+    // that does not say could be replayed against any distributor.
+    let Some(chain_id) = file.chain_id else {
+        return (
+            Status::Refused,
+            "the file does not name its chain (chainId is null); podium-claim acts only on files \
+             that name their chain and distributor"
+                .into(),
+        );
+    };
+    if chain_id != target.chain_id {
         return (
             Status::Refused,
             format!(
@@ -249,13 +258,19 @@ fn judge(
             ),
         );
     }
-    if let Some(distributor) = file.distributor
-        && distributor != target.distributor
-    {
+    let Some(distributor) = file.distributor else {
+        return (
+            Status::Refused,
+            "the file does not name its distributor (distributor is null); podium-claim acts only \
+             on files that name their chain and distributor"
+                .into(),
+        );
+    };
+    if distributor != target.distributor {
         return (
             Status::Refused,
             format!(
-                "the file is for distributor {distributor}, not {}",
+                "the file is for distributor {distributor}, not the configured {}",
                 target.distributor
             ),
         );

@@ -3,10 +3,18 @@
 //!
 //! A signal during a claim lets the claim finish (it is bounded by the send timeout) and then
 //! stops; a second signal stops at once, and the in-flight record lets the next run finish the job.
+//!
+//! Nothing here loops without a bound: an unreachable node is retried with capped exponential
+//! backoff until `--max-outage` has passed without an answer (exit 4); a refusal that waiting will
+//! not change (no ETH for gas, a fee above the cap, a stuck nonce, a state directory that cannot be
+//! written) stops the watch with its own exit code; other failures (a stake not possible yet, a
+//! claim that reverted) are retried each interval. The next wake-up is computed on the chain's clock
+//! (when the next pending root becomes claimable, by the latest block's timestamp), never more often
+//! than [`MIN_POLL`] (or the interval, if shorter).
 
 use std::{
     collections::BTreeMap,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant},
 };
 
 use tokio::sync::watch as channel;
@@ -75,10 +83,18 @@ async fn sleep_or_stop(rx: &mut channel::Receiver<u32>, d: Duration) -> bool {
     }
 }
 
-fn wall_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+/// The shortest sleep between two looks (unless the interval is shorter).
+pub const MIN_POLL: Duration = Duration::from_secs(5);
+
+/// How long to sleep after a look: until the next pending root becomes claimable on the chain's
+/// clock (`next_valid_at` against the chain's `chain_now`, plus a second), at most `interval`, at
+/// least [`MIN_POLL`] or the interval when that is shorter.
+pub fn next_wait(interval: Duration, chain_now: u64, next_valid_at: Option<u64>) -> Duration {
+    let floor = MIN_POLL.min(interval);
+    match next_valid_at {
+        Some(at) => Duration::from_secs(at.saturating_sub(chain_now) + 1).clamp(floor, interval),
+        None => interval,
+    }
 }
 
 /// Runs until a signal; returns the exit code (0 on a clean stop).
@@ -89,6 +105,8 @@ pub async fn run(cli: Cli) -> Exit {
     // Through an outage, ask less and less often: up to a minute, or the interval if longer.
     let max_backoff = interval.max(Duration::from_secs(60));
     let mut backoff = Duration::from_secs(1);
+    let max_outage = cli.max_outage;
+    let mut down_since: Option<Instant> = None;
     tracing::info!(
         "watching {} every {}s",
         cli.inputs.join(", "),
@@ -96,12 +114,12 @@ pub async fn run(cli: Cli) -> Exit {
     );
 
     // Connect and check everything once; a node that is down is waited for, anything else is fatal.
-    // Watching can start before the committee has published anything (an empty directory): without
-    // --distributor the files are what name the contract, so wait for the first one.
+    // Watching can start before the committee has published anything (an empty directory): wait for
+    // the first file.
     let session = loop {
         let attempt = async {
             let files = load_inputs(&cli).await?;
-            if files.is_empty() && cli.distributor.is_none() {
+            if files.is_empty() {
                 return Ok(None);
             }
             let chain = cli.rpc.connect().await.map_err(Error::from_chain)?;
@@ -123,6 +141,11 @@ pub async fn run(cli: Cli) -> Exit {
                 }
             }
             Err(e) if e.is_rpc() => {
+                let since = *down_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= max_outage {
+                    crate::report_error(&outage_over(&e, max_outage), json);
+                    return Exit::Rpc;
+                }
                 tracing::warn!("{e}; trying again in {}s", backoff.as_secs());
                 if sleep_or_stop(&mut stop, backoff).await {
                     return Exit::Claimed;
@@ -135,6 +158,7 @@ pub async fn run(cli: Cli) -> Exit {
             }
         }
     };
+    down_since = None;
     tracing::info!(
         "claiming for {} from distributor {} on chain {}",
         session.target.account,
@@ -164,6 +188,7 @@ pub async fn run(cli: Cli) -> Exit {
                     tracing::info!("the node {} answers again", session.chain.url);
                 }
                 outage = false;
+                down_since = None;
                 backoff = Duration::from_secs(1);
                 for p in &outcome.plans {
                     let now = (p.status, p.reason.clone());
@@ -190,19 +215,26 @@ pub async fn run(cli: Cli) -> Exit {
                     let exit = exit_of(&outcome, false);
                     print_report(&session, &outcome, staked.as_ref(), exit, json);
                 }
-                // Wake up when the next pending root becomes valid, if that is sooner.
-                if let Some(next) = outcome
+                // Wake up when the next pending root becomes valid, on the chain's clock.
+                let next = outcome
                     .plans
                     .iter()
                     .filter(|p| p.status == Status::Pending)
                     .filter_map(|p| p.claimable_from)
-                    .min()
-                {
-                    let until = Duration::from_secs(next.saturating_sub(wall_now()) + 2);
-                    wait = wait.min(until);
-                }
+                    .min();
+                wait = next_wait(interval, outcome.chain_now, next);
+                tracing::debug!(
+                    "next look in {}s (chain time {}, next root claimable at {next:?})",
+                    wait.as_secs(),
+                    outcome.chain_now
+                );
             }
             Err(e) if e.is_rpc() => {
+                let since = *down_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= max_outage {
+                    crate::report_error(&outage_over(&e, max_outage), json);
+                    return Exit::Rpc;
+                }
                 tracing::warn!(
                     "{e}; the node seems down, trying again in {}s",
                     backoff.as_secs()
@@ -210,6 +242,10 @@ pub async fn run(cli: Cli) -> Exit {
                 outage = true;
                 wait = backoff;
                 backoff = (backoff * 2).min(max_backoff);
+            }
+            Err(e) if e.is_fatal_in_watch() => {
+                crate::report_error(&e, json);
+                return e.exit();
             }
             Err(e) => {
                 tracing::error!("{e}; trying again in {}s", wait.as_secs());
@@ -219,5 +255,35 @@ pub async fn run(cli: Cli) -> Exit {
             tracing::info!("stopped");
             return Exit::Claimed;
         }
+    }
+}
+
+fn outage_over(last: &Error, max_outage: Duration) -> Error {
+    Error::Rpc(format!(
+        "the node has not answered for {}s (--max-outage); stopping. Last error: {last}",
+        max_outage.as_secs()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_on_the_chain_clock_with_a_floor() {
+        let ten_min = Duration::from_secs(600);
+        // A root claimable in 90 s of chain time: wake then.
+        assert_eq!(
+            next_wait(ten_min, 1_000, Some(1_090)),
+            Duration::from_secs(91)
+        );
+        // In a day: the interval.
+        assert_eq!(next_wait(ten_min, 1_000, Some(87_400)), ten_min);
+        // Already claimable by the chain's clock (or the chain lags): not a busy loop, the floor.
+        assert_eq!(next_wait(ten_min, 2_000, Some(1_000)), MIN_POLL);
+        // Nothing pending: the interval; an interval below the floor is kept.
+        assert_eq!(next_wait(ten_min, 1_000, None), ten_min);
+        let one = Duration::from_secs(1);
+        assert_eq!(next_wait(one, 1_000, Some(1_000)), one);
     }
 }

@@ -257,7 +257,7 @@ async fn a_failed_stake_exits_6_and_the_next_run_stakes_what_was_claimed() {
         .arg(env.rounds_dir()));
     assert_eq!(code, 6, "{out}\n{err}");
     assert!(
-        err.contains("the claim is done, but staking 10 PTT failed"),
+        err.contains("the claim is done, but bonding 10 PTT would revert, so no bond was sent"),
         "{err}"
     );
     assert_eq!(env.balance(orchestrator()).await, lpt(10));

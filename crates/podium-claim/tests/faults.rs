@@ -330,19 +330,17 @@ async fn files_for_another_chain_or_distributor_are_refused() {
         elsewhere,
         &other_distributor,
     );
-    let (code, out, err) = run(env
-        .claim_cmd()
-        .args(["--distributor", &env.distributor.to_string()])
-        .arg(&other_distributor));
+    let (code, out, err) = run(env.claim_cmd().arg(&other_distributor));
     assert_eq!(code, 3, "{out}\n{err}");
     assert!(
         out.contains(&format!("the file is for distributor {elsewhere}")),
         "{out}"
     );
-    // Without --distributor the file's own distributor is used, and there is no contract there.
-    let (code, _, err) = run(env.claim_cmd().arg(&other_distributor));
+    // The file never chooses the distributor: without one configured, nothing is done (issue 16
+    // changed this: the file's own distributor used to be taken).
+    let (code, _, err) = run(env.unconfigured_cmd().arg(&other_distributor));
     assert_eq!(code, 2);
-    assert!(err.contains("there is no contract at distributor"), "{err}");
+    assert!(err.contains("no distributor configured"), "{err}");
 
     assert_eq!(env.nonce(orchestrator()).await, 0, "something was sent");
 }

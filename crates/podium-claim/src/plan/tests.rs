@@ -15,6 +15,16 @@ fn target() -> Target {
 
 /// A round paying ACCOUNT `amount` among a few others, as a parsed file.
 fn file(round: u64, amount: u64, chain_id: u64, distributor: Address) -> Loaded {
+    file_naming(round, amount, Some(chain_id), Some(distributor))
+}
+
+/// Like [`file`], with the chain id and distributor fields as given (`None` writes `null`).
+fn file_naming(
+    round: u64,
+    amount: u64,
+    chain_id: Option<u64>,
+    distributor: Option<Address>,
+) -> Loaded {
     let mut accounts = [
         Address::repeat_byte(0x11),
         ACCOUNT,
@@ -34,8 +44,8 @@ fn file(round: u64, amount: u64, chain_id: u64, distributor: Address) -> Loaded 
         .collect();
     let total = leaves.iter().map(|l| l.amount).sum();
     let meta = Meta {
-        chain_id: Some(chain_id),
-        distributor: Some(distributor),
+        chain_id,
+        distributor,
         round,
         total,
         budget: U256::from(1_000_000u64),
@@ -118,6 +128,26 @@ fn refuses_files_for_another_chain_or_distributor() {
             .reason
             .starts_with(&format!("the file is for distributor {other}"))
     );
+}
+
+#[test]
+fn refuses_files_that_do_not_name_their_chain_or_distributor() {
+    let unnamed = [
+        (
+            file_naming(1, 100, None, Some(DISTRIBUTOR)),
+            "does not name its chain",
+        ),
+        (
+            file_naming(1, 100, Some(31_337), None),
+            "does not name its distributor",
+        ),
+    ];
+    for (loaded, needle) in unnamed {
+        let files = vec![loaded];
+        let p = plan(&files, &target(), &view(&files));
+        assert_eq!(only(&p).status, Status::Refused, "{needle}");
+        assert!(only(&p).reason.contains(needle), "{}", only(&p).reason);
+    }
 }
 
 #[test]

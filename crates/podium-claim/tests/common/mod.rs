@@ -338,20 +338,34 @@ impl Env {
             .unwrap()
     }
 
-    /// The binary with the node, the keystore, the state directory and quick retries.
+    /// The binary with the node, the configured distributor, the keystore, the state directory
+    /// and quick retries.
     pub fn claim_cmd(&self) -> Command {
+        self.cmd(&self.chain_url(), &self.dir.path().join("state"), true)
+    }
+
+    /// [`Env::claim_cmd`] without `--distributor`.
+    pub fn unconfigured_cmd(&self) -> Command {
+        self.cmd(&self.chain_url(), &self.dir.path().join("state"), false)
+    }
+
+    /// [`Env::claim_cmd`] talking to `url` (a [`Proxy`]) and keeping its state in `state`.
+    pub fn cmd(&self, url: &str, state: &Path, distributor: bool) -> Command {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("podium-claim"));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("PODIUM_LOG", "info")
-            .args(["--rpc-url", &self.chain_url()])
+            .args(["--rpc-url", url])
             .args(["--rpc-backoff", "100"])
             .arg("--keystore")
             .arg(self.dir.path().join("keystore"))
             .arg("--password-file")
             .arg(self.dir.path().join("password.txt"))
             .arg("--state-dir")
-            .arg(self.dir.path().join("state"));
+            .arg(state);
+        if distributor {
+            cmd.args(["--distributor", &self.distributor.to_string()]);
+        }
         cmd
     }
 
@@ -361,6 +375,7 @@ impl Env {
         cmd.env_clear()
             .args(["--rpc-url", &self.chain_url()])
             .args(["--rpc-backoff", "100"])
+            .args(["--distributor", &self.distributor.to_string()])
             .arg("--state-dir")
             .arg(self.dir.path().join("state"));
         cmd
@@ -530,4 +545,215 @@ pub async fn pool_size(chain: &Chain) -> u64 {
 /// Parses the binary's JSON report.
 pub fn json(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+}
+
+/// A JSON-RPC proxy in front of anvil, a real HTTP server on a free localhost port, that the test
+/// can take down (connections are closed without an answer, as when a node restarts), make refuse
+/// wide `eth_getLogs` ranges the way Infura does, and that counts requests by method.
+pub struct Proxy {
+    pub url: String,
+    down: Arc<std::sync::atomic::AtomicBool>,
+    log_limit: Arc<std::sync::atomic::AtomicU64>,
+    counts: Arc<Mutex<std::collections::BTreeMap<String, u64>>>,
+}
+
+impl Proxy {
+    /// Forwards to `upstream` (`http://127.0.0.1:PORT`).
+    pub fn start(upstream: &str) -> Self {
+        use std::sync::atomic::{AtomicBool, AtomicU64};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let target = upstream
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned();
+        let down = Arc::new(AtomicBool::new(false));
+        let log_limit = Arc::new(AtomicU64::new(0));
+        let counts = Arc::new(Mutex::new(std::collections::BTreeMap::new()));
+        let (d, l, c) = (down.clone(), log_limit.clone(), counts.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (d, l, c, target) = (d.clone(), l.clone(), c.clone(), target.clone());
+                std::thread::spawn(move || serve_proxy(stream, &target, &d, &l, &c));
+            }
+        });
+        Self {
+            url,
+            down,
+            log_limit,
+            counts,
+        }
+    }
+
+    /// Takes the proxy down (`true`) or brings it back.
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Refuses `eth_getLogs` over more than `blocks` blocks (0: no limit).
+    pub fn limit_log_range(&self, blocks: u64) {
+        self.log_limit
+            .store(blocks, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Requests seen for `method`.
+    pub fn count(&self, method: &str) -> u64 {
+        self.counts
+            .lock()
+            .unwrap()
+            .get(method)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Requests seen in all.
+    pub fn total(&self) -> u64 {
+        self.counts.lock().unwrap().values().sum()
+    }
+}
+
+fn read_http(stream: &mut impl std::io::Read) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let len = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
+fn serve_proxy(
+    mut client: std::net::TcpStream,
+    target: &str,
+    down: &std::sync::atomic::AtomicBool,
+    log_limit: &std::sync::atomic::AtomicU64,
+    counts: &Mutex<std::collections::BTreeMap<String, u64>>,
+) {
+    use std::{io::Write, sync::atomic::Ordering};
+    while let Some((_, body)) = read_http(&mut client) {
+        if down.load(Ordering::SeqCst) {
+            let _ = client.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let method = request["method"].as_str().unwrap_or("?").to_owned();
+        *counts.lock().unwrap().entry(method.clone()).or_default() += 1;
+        let limit = log_limit.load(Ordering::SeqCst);
+        let hex = |v: &serde_json::Value| {
+            v.as_str()
+                .and_then(|h| u64::from_str_radix(h.trim_start_matches("0x"), 16).ok())
+        };
+        let refused = method == "eth_getLogs" && limit > 0 && {
+            let f = &request["params"][0];
+            match (hex(&f["fromBlock"]), hex(&f["toBlock"])) {
+                (Some(from), Some(to)) => to.saturating_sub(from) + 1 > limit,
+                _ => true, // "latest" and friends: unbounded
+            }
+        };
+        let answer = if refused {
+            serde_json::to_vec(&serde_json::json!({
+                "jsonrpc": "2.0",
+                "id": request["id"],
+                "error": {"code": -32005, "message": "query returned more than 10000 results"}
+            }))
+            .unwrap()
+        } else {
+            let Ok(mut up) = std::net::TcpStream::connect(target) else {
+                let _ = client.shutdown(std::net::Shutdown::Both);
+                return;
+            };
+            let _ = write!(
+                up,
+                "POST / HTTP/1.1\r\nHost: {target}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = up.write_all(&body);
+            let Some((_, answer)) = read_http(&mut up) else {
+                let _ = client.shutdown(std::net::Shutdown::Both);
+                return;
+            };
+            answer
+        };
+        let _ = write!(
+            client,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            answer.len()
+        );
+        let _ = client.write_all(&answer);
+    }
+}
+
+impl Env {
+    /// Deploys the BondingManager double, gives the orchestrator `spare` tokens beyond its claims
+    /// (so a doubled stake would show), and returns the double's address.
+    pub async fn staking(&self, spare: U256) -> Address {
+        let bm = self.deploy_bonding_manager().await;
+        if !spare.is_zero() {
+            anvil::mint(&self.chain, &committee(), self.token, orchestrator(), spare)
+                .await
+                .expect("anvil::mint");
+        }
+        bm
+    }
+
+    /// What the orchestrator has bonded on `bm`.
+    pub async fn bonded(&self, bm: Address) -> U256 {
+        BondingManagerDouble::new(bm, &self.chain.provider)
+            .bondedAmount(orchestrator())
+            .call()
+            .await
+            .unwrap()
+    }
+
+    /// The number of `Bond` events of the orchestrator on `bm`.
+    pub async fn bonds(&self, bm: Address) -> usize {
+        let filter = Filter::new()
+            .address(bm)
+            .event_signature(BondingManagerDouble::Bond::SIGNATURE_HASH)
+            .topic3(orchestrator().into_word())
+            .from_block(0);
+        self.chain.provider.get_logs(&filter).await.unwrap().len()
+    }
+
+    /// [`Env::claim_cmd`] with `--stake` on `bm`.
+    pub fn stake_cmd(&self, bm: Address) -> Command {
+        let mut cmd = self.claim_cmd();
+        cmd.args(["--stake", "--bonding-manager", &bm.to_string()]);
+        cmd
+    }
+
+    /// [`Env::stake_cmd`] through `url` with its own state directory `state`.
+    pub fn stake_cmd_via(&self, bm: Address, url: &str, state: &Path) -> Command {
+        let mut cmd = self.cmd(url, state, true);
+        cmd.args(["--stake", "--bonding-manager", &bm.to_string()]);
+        cmd
+    }
+
+    /// Mines a block every 200 ms until stderr of `bg` contains `text`.
+    pub async fn mine_until(&self, bg: &mut Background, text: &str, secs: u64) {
+        let started = Instant::now();
+        while !bg.stderr().contains(text) {
+            assert!(
+                started.elapsed() < Duration::from_secs(secs),
+                "no {text:?} after {secs}s\nstderr:\n{}",
+                bg.stderr()
+            );
+            anvil::mine(&self.chain).await.expect("anvil::mine");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
 }
