@@ -86,11 +86,18 @@ pub fn is_transient(err: &TransportError) -> bool {
     }
 }
 
+/// The wait before retry number `attempt + 1`: `initial`, doubled per earlier retry, capped at 30 s.
+/// The one backoff schedule of the tools (RPC here, the leaderboard client in `podium snapshot`).
+pub fn backoff_delay(initial: Duration, attempt: u32) -> Duration {
+    initial
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(MAX_BACKOFF)
+}
+
 fn backoff(config: &RetryLayer, attempt: u32, err: &TransportError) -> Duration {
-    let exp = config.initial.saturating_mul(1u32 << attempt.min(16));
     RateLimitRetryPolicy::default()
         .backoff_hint(err)
-        .unwrap_or(exp)
+        .unwrap_or_else(|| backoff_delay(config.initial, attempt))
         .min(MAX_BACKOFF)
 }
 

@@ -137,13 +137,6 @@ fn distributor(err: D, u: &Units) -> String {
             )
         }
         D::ClaimDeadlinePassed(e) => format!("claims closed at {}", ts(e.claimDeadline)),
-        D::RoundTotalExceeded(e) => format!(
-            "round {}'s claims would pass its posted total: this claim asks {} but only {} of the \
-             round is left; the round's tree pays more than its total (report it to the committee)",
-            e.round,
-            u.fmt(e.asked),
-            u.fmt(e.left)
-        ),
         D::InvalidProof(e) => format!(
             "the proof does not prove leaf {} of round {} ({} gets {})",
             e.index,

@@ -124,6 +124,14 @@ pub enum Error {
     /// The inputs describe a payout that cannot be represented (for instance an overflow).
     #[error("allocation: {0}")]
     Allocation(String),
+    /// A snapshot directory (`podium snapshot`) is malformed or a file in it changed since.
+    #[error("{}: {message}", path.display())]
+    Snapshot {
+        /// The file or directory.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// The library's result type.

@@ -79,9 +79,13 @@ impl Cells<'_> {
         }
     }
 
-    fn non_negative(&self, column: &str) -> Result<f64> {
+    /// A raw record's number: an empty cell counts as 0, as a missing field does on the leaderboard.
+    fn raw_number(&self, column: &str, check: fn(&str, f64) -> Option<String>) -> Result<f64> {
+        if self.text(column)?.is_empty() {
+            return Ok(0.0);
+        }
         let v = self.number(column)?;
-        match non_negative_problem(column, v) {
+        match check(column, v) {
             Some(p) => Err(self.err(column, p)),
             None => Ok(v),
         }
@@ -178,13 +182,17 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<FileScores> {
             record: &record,
             line,
         };
+        if raw && cells.text("region")?.is_empty() {
+            out.without_region += 1;
+            continue;
+        }
         let region = cells.region()?;
         if raw {
             let account = cells.address("orchestrator")?;
             let r = RawRecord {
-                success_rate: cells.unit("success_rate")?,
-                seg_duration: cells.non_negative("seg_duration")?,
-                round_trip_time: cells.non_negative("round_trip_time")?,
+                success_rate: cells.raw_number("success_rate", unit_problem)?,
+                seg_duration: cells.raw_number("seg_duration", non_negative_problem)?,
+                round_trip_time: cells.raw_number("round_trip_time", non_negative_problem)?,
             };
             raw_groups
                 .entry((region, account))

@@ -77,32 +77,69 @@ struct AggregatedScore {
     round_trip_score: Option<Unit>,
 }
 
-/// One raw test record; fields beyond these (timestamp, segments_sent, ...) are ignored.
+/// A number that may be missing or `null`: the leaderboard's Go encoder omits every zero field after
+/// `round_trip_time` (`omitempty`) and its SQL averages `COALESCE(x, 0)`, so absent counts as 0.
+fn zero_if_absent<T>(v: Option<T>, get: impl Fn(T) -> f64) -> f64 {
+    v.map_or(0.0, get)
+}
+
+/// One raw test record, in the shape of the leaderboard's `models.Stats`. Fields beyond these
+/// (`errors`, `timestamp`, `segments_sent`, ...) are ignored.
 #[derive(Deserialize)]
 #[serde(expecting = "a test record {\"orchestrator\": ..., \"success_rate\": ..., ...}")]
 struct RawJson {
-    region: Option<Reg>,
+    region: Option<String>,
     orchestrator: Addr,
-    success_rate: Unit,
-    seg_duration: NonNeg,
-    round_trip_time: NonNeg,
+    success_rate: Option<Unit>,
+    seg_duration: Option<NonNeg>,
+    round_trip_time: Option<NonNeg>,
+    model: Option<String>,
+    pipeline: Option<String>,
 }
+
+/// What podium says about AI-pipeline test records, in errors and the README.
+pub(crate) const AI_REFUSED: &str = "the leaderboard scores AI pipelines with another formula \
+     (0.65 × success rate + 0.35 × a latency score relative to the median round trip of all \
+     orchestrators), which needs every orchestrator's records; podium pays transcoding scores only";
 
 #[derive(Default)]
 struct Collected {
     aggregated: BTreeMap<(Region, Address), Score>,
     raw: BTreeMap<(Region, Address), Vec<RawRecord>>,
+    /// Raw records whose region is `""` (early leaderboard data), skipped.
+    without_region: usize,
+    /// Whether any raw record (kept or skipped) was seen.
+    saw_raw: bool,
 }
 
 impl Collected {
-    fn push_raw<E: de::Error>(&mut self, r: RawJson, region: Option<&Region>) -> Result<(), E> {
-        let region = match (r.region, region) {
-            (Some(Reg(inner)), Some(outer)) if &inner != outer => {
+    fn push_raw<E: de::Error>(&mut self, r: RawJson, outer: Option<&Region>) -> Result<(), E> {
+        self.saw_raw = true;
+        let ai = [&r.pipeline, &r.model]
+            .iter()
+            .any(|f| f.as_deref().is_some_and(|s| !s.is_empty()));
+        if ai {
+            return Err(E::custom(format!(
+                "a test record for pipeline {:?}, model {:?} is an AI-pipeline test: {AI_REFUSED}",
+                r.pipeline.unwrap_or_default(),
+                r.model.unwrap_or_default()
+            )));
+        }
+        let inner = match r.region.as_deref().map(str::trim) {
+            None => None,
+            Some("") => {
+                self.without_region += 1;
+                return Ok(());
+            }
+            Some(code) => Some(Region::parse(code).ok_or_else(|| E::custom(region_problem(code)))?),
+        };
+        let region = match (inner, outer) {
+            (Some(inner), Some(outer)) if &inner != outer => {
                 return Err(E::custom(format!(
                     "record for region {inner} is listed under region {outer}"
                 )));
             }
-            (Some(Reg(r)), _) => r,
+            (Some(r), _) => r,
             (None, Some(outer)) => outer.clone(),
             (None, None) => return Err(E::missing_field("region")),
         };
@@ -110,11 +147,26 @@ impl Collected {
             .entry((region, r.orchestrator.0))
             .or_default()
             .push(RawRecord {
-                success_rate: r.success_rate.0,
-                seg_duration: r.seg_duration.0,
-                round_trip_time: r.round_trip_time.0,
+                success_rate: zero_if_absent(r.success_rate, |u| u.0),
+                seg_duration: zero_if_absent(r.seg_duration, |u| u.0),
+                round_trip_time: zero_if_absent(r.round_trip_time, |u| u.0),
             });
         Ok(())
+    }
+
+    fn mixed<E: de::Error>(&self, aggregated_key: bool) -> Result<(), E> {
+        let other = if aggregated_key {
+            self.saw_raw
+        } else {
+            !self.aggregated.is_empty()
+        };
+        if other {
+            Err(E::custom(
+                "the file mixes aggregated scores and raw records",
+            ))
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -150,11 +202,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             if let Some(account) = parse_address(&key) {
-                if !self.0.raw.is_empty() {
-                    return Err(de::Error::custom(
-                        "the file mixes aggregated scores and raw records",
-                    ));
-                }
+                self.0.mixed(true)?;
                 map.next_value_seed(RegionScores {
                     account,
                     out: &mut self.0.aggregated,
@@ -162,18 +210,21 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
             } else if key.trim_start().starts_with("0x") || key.trim_start().starts_with("0X") {
                 return Err(de::Error::custom(address_problem(&key)));
             } else {
-                let region = Region::parse(&key).ok_or_else(|| {
-                    de::Error::custom(format!(
-                        "{}, or an address: keys are addresses (aggregated scores) or region codes \
-                         (raw test records)",
-                        region_problem(&key)
-                    ))
-                })?;
-                if !self.0.aggregated.is_empty() {
-                    return Err(de::Error::custom(
-                        "the file mixes aggregated scores and raw records",
-                    ));
-                }
+                // The raw-stats API groups records by their own `region` field, so early records
+                // with `"region": ""` arrive under the key "".
+                let region = if key.trim().is_empty() {
+                    None
+                } else {
+                    Some(Region::parse(&key).ok_or_else(|| {
+                        de::Error::custom(format!(
+                            "{}, or an address: keys are addresses (aggregated scores) or region \
+                             codes (raw test records)",
+                            region_problem(&key)
+                        ))
+                    })?)
+                };
+                self.0.mixed(false)?;
+                self.0.saw_raw = true;
                 map.next_value_seed(RawList {
                     region,
                     out: self.0,
@@ -228,9 +279,9 @@ impl<'de> Visitor<'de> for RegionScores<'_> {
     }
 }
 
-/// `[record, ...]` under a region key.
+/// `[record, ...]` under a region key; `null` (early leaderboard data) is an empty list.
 struct RawList<'a> {
-    region: Region,
+    region: Option<Region>,
     out: &'a mut Collected,
 }
 
@@ -238,7 +289,7 @@ impl<'de> DeserializeSeed<'de> for RawList<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+        d.deserialize_option(self)
     }
 }
 
@@ -246,12 +297,24 @@ impl<'de> Visitor<'de> for RawList<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of test records")
+        f.write_str("an array of test records (or null)")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(r) = seq.next_element::<RawJson>()? {
-            self.out.push_raw(r, Some(&self.region))?;
+            self.out.push_raw(r, self.region.as_ref())?;
         }
         Ok(())
     }
@@ -266,7 +329,10 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<FileScores> {
         .map_err(|e| crate::text::json_error(path, bytes, &e))?;
     de.end()
         .map_err(|e| crate::text::json_error(path, bytes, &e))?;
-    let mut out = FileScores::default();
+    let mut out = FileScores {
+        without_region: collected.without_region,
+        ..FileScores::default()
+    };
     for ((region, account), score) in collected.aggregated {
         out.regions
             .entry(region)

@@ -1,6 +1,8 @@
 //! Leaderboard scores in, one score per (region, orchestrator) out.
 //!
-//! Three formats are accepted, in the shapes the committee actually has:
+//! Three formats are accepted, in the shapes the committee actually has, from files or from a
+//! directory of them (a `podium snapshot` directory, checked against its `snapshot.json`; see
+//! [`ScoreSet::add_dir`]):
 //!
 //! - the leaderboard API's aggregated stats, JSON
 //!   `{"0xaddr": {"FRA": {"success_rate": 1, "round_trip_score": 0.98, "score": 0.98}}}`, for all
@@ -9,7 +11,10 @@
 //! - the leaderboard's raw test records, as CSV (header with `region`, `orchestrator`,
 //!   `success_rate`, `seg_duration`, `round_trip_time`) or JSON (an array of records, or the raw-stats
 //!   API's `{"FRA": [records]}`), aggregated here the way the leaderboard does it, so a verifier can
-//!   recompute the scores from the test results themselves (see [`aggregate_raw`]).
+//!   recompute the scores from the test results themselves (see [`aggregate_raw`]). As on the
+//!   leaderboard, a number a record omits counts as 0, a `null` region list is empty, and records with
+//!   `"region": ""` (early data) are skipped with a warning ([`ScoreSet::warnings`]). AI-pipeline
+//!   records (with `pipeline`/`model`) are refused: the leaderboard scores them with another formula.
 //!
 //! Scores are on the API's 0–1 scale (the explorer shows them ×10). Every score must be a finite
 //! number in `[0, 1]`; the same orchestrator twice in one region, in one file or across files, is an
@@ -17,6 +22,7 @@
 
 mod csv_in;
 mod json_in;
+pub mod snapshot;
 
 use std::{
     collections::{BTreeMap, btree_map::Entry},
@@ -53,9 +59,14 @@ pub struct RawRecord {
 /// Aggregates one orchestrator's raw test records in one region as the leaderboard does:
 /// `score = avg(success_rate) × (1 − e^(−avg(seg_duration) / avg(round_trip_time)))`.
 ///
+/// livepeer/leaderboard-serverless averages in SQL with `AVG(COALESCE(x, 0))`, so a number missing
+/// from a record counts as 0 (readers fill it in before this), then computes the latency part in Go
+/// as `1 - math.Pow(math.E, -seg/rtt)`, 0 when the round-trip time is 0, and the score as 0 when the
+/// success rate is 0. [`exp_neg_like_go`] follows Go's `Pow` so the result matches the leaderboard's
+/// to the last bit where glibc's and Go's `exp` agree (the tests pin the worked example).
+///
 /// The records are summed in a canonical order (sorted by value) so the result is bit-for-bit the
-/// same whatever order the file lists them in. When the average round-trip time is zero no segment
-/// came back, and the round-trip score is taken as 0 rather than `1 - e^(-x/0)`.
+/// same whatever order the file lists them in (SQL's `AVG` has no defined order either).
 pub fn aggregate_raw(records: &[RawRecord]) -> Score {
     let mut sorted = records.to_vec();
     sorted.sort_by(|a, b| {
@@ -69,17 +80,91 @@ pub fn aggregate_raw(records: &[RawRecord]) -> Score {
     let success_rate = avg(|r| r.success_rate);
     let seg = avg(|r| r.seg_duration);
     let rtt = avg(|r| r.round_trip_time);
-    let round_trip_score = if rtt > 0.0 {
-        1.0 - (-seg / rtt).exp()
-    } else {
+    let round_trip_score = if rtt == 0.0 {
         0.0
+    } else {
+        1.0 - exp_neg_like_go(seg / rtt)
     };
-    // Both factors are in [0, 1]; clamp only guards the last ulp of floating-point rounding.
-    let score = (success_rate * round_trip_score).clamp(0.0, 1.0);
+    let score = if success_rate == 0.0 {
+        0.0
+    } else {
+        // Both factors are in [0, 1]; clamp only guards the last ulp of floating-point rounding.
+        (success_rate * round_trip_score).clamp(0.0, 1.0)
+    };
     Score {
         score,
         success_rate: Some(success_rate),
         round_trip_score: Some(round_trip_score),
+    }
+}
+
+/// `e^(−x)` for `x >= 0`, computed the way Go's `math.Pow(math.E, -x)` computes it (the leaderboard's
+/// latency score), not with one `exp` call: Go splits the exponent into an integer part, raised by
+/// repeated squaring of `e`'s mantissa with the powers of two kept apart, and a fraction of at most ½
+/// in magnitude, raised with `exp`; the reciprocal comes last. The two ways differ in the last bit for
+/// some inputs, and a payout threshold can sit exactly there.
+pub fn exp_neg_like_go(x: f64) -> f64 {
+    use std::f64::consts::E;
+    let y = -x;
+    if y == 0.0 {
+        return 1.0;
+    }
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    if x.is_infinite() {
+        return 0.0;
+    }
+    if y == -0.5 {
+        return 1.0 / E.sqrt();
+    }
+    let mut whole = x.trunc();
+    let mut frac = x - whole;
+    if whole >= 2f64.powi(63) {
+        // 2^63 or more: e^(−x) underflows to 0 (Go's own early return).
+        return 0.0;
+    }
+    let mut mantissa = 1.0;
+    let mut exponent: i64 = 0;
+    if frac != 0.0 {
+        if frac > 0.5 {
+            frac -= 1.0;
+            whole += 1.0;
+        }
+        mantissa = (frac * E.ln()).exp();
+    }
+    // e = (e / 4) · 2^2, with e / 4 in [0.5, 1) as Go's Frexp gives it.
+    let (mut base, mut base_exp) = (E / 4.0, 2i64);
+    let mut i = whole as i64;
+    while i != 0 {
+        if !(-(1 << 12)..=(1 << 12)).contains(&base_exp) {
+            exponent += base_exp;
+            break;
+        }
+        if i & 1 == 1 {
+            mantissa *= base;
+            exponent += base_exp;
+        }
+        base *= base;
+        base_exp <<= 1;
+        if base < 0.5 {
+            base += base;
+            base_exp -= 1;
+        }
+        i >>= 1;
+    }
+    ldexp(1.0 / mantissa, -exponent)
+}
+
+/// `m · 2^e`, in two steps when `2^e` alone would overflow or underflow.
+fn ldexp(m: f64, e: i64) -> f64 {
+    let e = e.clamp(-2200, 2200) as i32;
+    if e < -1000 {
+        m * 2f64.powi(-1000) * 2f64.powi(e + 1000)
+    } else if e > 1000 {
+        m * 2f64.powi(1000) * 2f64.powi(e - 1000)
+    } else {
+        m * 2f64.powi(e)
     }
 }
 
@@ -116,6 +201,8 @@ pub(crate) fn non_negative_problem(name: &str, v: f64) -> Option<String> {
 #[derive(Debug, Default)]
 pub(crate) struct FileScores {
     pub(crate) regions: BTreeMap<Region, BTreeMap<Address, (Score, u64)>>,
+    /// Raw records skipped because their region is `""`.
+    pub(crate) without_region: usize,
 }
 
 impl FileScores {
@@ -158,6 +245,7 @@ pub struct ScoreSet {
     origins: BTreeMap<Region, BTreeMap<Address, (u32, u64)>>,
     files: Vec<PathBuf>,
     file_digests: Vec<B256>,
+    warnings: Vec<String>,
 }
 
 impl ScoreSet {
@@ -175,10 +263,39 @@ impl ScoreSet {
         Ok(set)
     }
 
-    /// Reads one score file and merges it in.
+    /// Reads one score file, or every score file of a directory ([`Self::add_dir`]), and merges it
+    /// in.
     pub fn add_file(&mut self, path: &Path) -> Result<()> {
+        if path.is_dir() {
+            return self.add_dir(path);
+        }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         self.add_bytes(path, &bytes)
+    }
+
+    /// Reads a directory of score files: with a `snapshot.json` (written by `podium snapshot`), the
+    /// score files it lists, each checked against the keccak256 recorded when it was fetched, and no
+    /// other; without one, every `*.json` and `*.csv` file directly inside (hidden files skipped).
+    /// Subdirectories are not read: a snapshot keeps raw test records in `raw/`, to be passed on
+    /// their own, since they score the same orchestrators again.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<()> {
+        for file in snapshot::score_files(dir)? {
+            let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, e))?;
+            if let Some(expected) = file.keccak256 {
+                let actual = keccak256(&bytes);
+                if actual != expected {
+                    return Err(Error::Snapshot {
+                        path: file.path,
+                        message: format!(
+                            "the file changed after the snapshot: keccak256 is {actual}, the \
+                             snapshot recorded {expected} (fetch it again with podium snapshot)"
+                        ),
+                    });
+                }
+            }
+            self.add_bytes(&file.path, &bytes)?;
+        }
+        Ok(())
     }
 
     /// Parses `bytes` as the contents of the file `path` (used for the format and in messages) and
@@ -186,8 +303,18 @@ impl ScoreSet {
     pub fn add_bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
         let parsed = parse_file(path, bytes)?;
         if parsed.is_empty() {
-            return Err(Error::EmptyScores {
-                path: path.to_owned(),
+            return Err(if parsed.without_region > 0 {
+                Error::UnknownFormat {
+                    path: path.to_owned(),
+                    message: format!(
+                        "the file has no scores: its {} test records all have \"region\": \"\"",
+                        parsed.without_region
+                    ),
+                }
+            } else {
+                Error::EmptyScores {
+                    path: path.to_owned(),
+                }
             });
         }
         for (region, accounts) in &parsed.regions {
@@ -204,6 +331,16 @@ impl ScoreSet {
                     });
                 }
             }
+        }
+        if parsed.without_region > 0 {
+            self.warnings.push(format!(
+                "{}: skipped {} test record{} with \"region\": \"\" (early leaderboard data names no \
+                 region; the leaderboard's own aggregate may still count them in the region that tested \
+                 them)",
+                path.display(),
+                parsed.without_region,
+                if parsed.without_region == 1 { "" } else { "s" }
+            ));
         }
         let file = u32::try_from(self.files.len()).expect("fewer than 4 billion score files");
         self.files.push(path.to_owned());
@@ -238,6 +375,11 @@ impl ScoreSet {
         Ok(())
     }
 
+    /// What a reader should know about the inputs (records skipped), one sentence each.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// Regions and their scores, regions in code order, accounts in address order.
     pub fn regions(&self) -> &BTreeMap<Region, BTreeMap<Address, Score>> {
         &self.regions
@@ -268,6 +410,8 @@ impl ScoreSet {
 
 /// Which format a file is in, from its extension, else from its first non-blank byte.
 fn parse_file(path: &Path, bytes: &[u8]) -> Result<FileScores> {
+    // A byte-order mark (what some editors save) is not part of the data.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     let Some(&first) = first else {
         return Err(Error::EmptyScores {

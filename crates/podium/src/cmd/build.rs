@@ -30,7 +30,8 @@ pub(crate) struct BuildArgs {
     /// The round's rules (TOML).
     #[arg(long, value_name = "FILE")]
     rules: PathBuf,
-    /// Score files: aggregated-stats JSON, CSV (address,region,score) or raw test records.
+    /// Score files (aggregated-stats JSON, CSV address,region,score, or raw test records) or
+    /// directories of them, such as a `podium snapshot` directory.
     #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
     scores: Vec<PathBuf>,
     /// Where to write the distribution file.
@@ -65,6 +66,9 @@ impl BuildArgs {
             );
         }
         let scores = ScoreSet::from_files(&self.scores).wrap_err("reading the scores")?;
+        for w in scores.warnings() {
+            eprintln!("warning: {w}");
+        }
         if self.out.exists() && !self.force {
             bail!("{} exists: pass --force to replace it", self.out.display());
         }

@@ -32,6 +32,7 @@ pub(crate) mod post;
 pub(crate) mod proof;
 pub(crate) mod report;
 pub(crate) mod revoke;
+pub(crate) mod snapshot;
 pub(crate) mod status;
 pub(crate) mod sweep;
 pub(crate) mod verify;
@@ -39,6 +40,8 @@ pub(crate) mod verify;
 /// podium's subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
+    /// Fetch a round's leaderboard scores for exactly its window, with a provenance record.
+    Snapshot(snapshot::SnapshotArgs),
     /// Build a round: payouts, Merkle tree and distribution file from scores and rules.
     Build(build::BuildArgs),
     /// Check a distribution file (and, given the rules and scores, recompute its payouts).
@@ -66,6 +69,7 @@ pub(crate) enum Command {
 impl Command {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
         match self {
+            Self::Snapshot(args) => args.run(),
             Self::Build(args) => args.run(),
             Self::Verify(args) => args.run(),
             Self::Proof(args) => args.run(),

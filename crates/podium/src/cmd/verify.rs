@@ -31,7 +31,7 @@ pub(crate) struct VerifyArgs {
     /// The round's rules (TOML); recomputes the payouts.
     #[arg(long, value_name = "FILE", requires = "scores")]
     rules: Option<PathBuf>,
-    /// The score files the round was built from.
+    /// The score files (or directories, such as a `podium snapshot` directory) the round was built from.
     #[arg(long, value_name = "FILE", num_args = 1.., requires = "rules")]
     scores: Vec<PathBuf>,
     /// Print JSON for scripts.
@@ -67,6 +67,9 @@ impl VerifyArgs {
         if let Some(rules_path) = &self.rules {
             let rules = Rules::from_file(rules_path).wrap_err("reading the rules")?;
             let scores = ScoreSet::from_files(&self.scores).wrap_err("reading the scores")?;
+            for w in scores.warnings() {
+                eprintln!("warning: {w}");
+            }
             let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
             differences.extend(
                 file.differences_from_inputs(&rules, &scores, &allocation)

@@ -198,29 +198,13 @@ pub(crate) fn discover(dir: &Path) -> eyre::Result<Vec<RoundInput>> {
     Ok(out)
 }
 
+/// The round's score inputs: its `scores/` directory, read by podium-core's loader (a `podium
+/// snapshot` directory through its `snapshot.json`, otherwise every `.json`/`.csv` inside), else a
+/// single `scores.json` or `scores.csv`.
 fn score_files(round_dir: &Path) -> eyre::Result<Vec<PathBuf>> {
     let dir = round_dir.join("scores");
     if dir.is_dir() {
-        let mut files = Vec::new();
-        for entry in fs::read_dir(&dir).wrap_err_with(|| format!("reading {}", dir.display()))? {
-            let path = entry
-                .wrap_err_with(|| format!("reading {}", dir.display()))?
-                .path();
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            if path.is_file() && matches!(ext.as_deref(), Some("json" | "csv")) {
-                files.push(path);
-            }
-        }
-        files.sort();
-        ensure!(
-            !files.is_empty(),
-            "{} has no .json or .csv score files",
-            dir.display()
-        );
-        return Ok(files);
+        return Ok(vec![dir]);
     }
     let single: Vec<PathBuf> = ["scores.json", "scores.csv"]
         .iter()
@@ -397,6 +381,7 @@ fn load_round(
     );
     let scores = ScoreSet::from_files(&input.scores)
         .wrap_err_with(|| format!("reading round {n}'s scores"))?;
+    warnings.extend(scores.warnings().iter().map(|w| format!("round {n}: {w}")));
     let allocation =
         allocate(&rules, &scores).wrap_err_with(|| format!("computing round {n}'s payouts"))?;
     if let Ok(budget) = TokenAmount::parse(&program.round_budget, rules.decimals)
