@@ -331,6 +331,9 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
                 "PODIUM_DEMO_KEY".into(),
                 "--state-dir".into(),
                 rel(&dir.join("claim-state")),
+                // The claimer takes the distributor only from its operator, never from the files.
+                "--distributor".into(),
+                distributor.to_string(),
             ];
             match role {
                 Role::ClaimAll => {}
