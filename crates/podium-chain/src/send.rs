@@ -165,6 +165,19 @@ pub async fn nonces(chain: &Chain, account: Address) -> Result<Nonces> {
     })
 }
 
+/// Whether a node's refusal of `eth_sendRawTransaction` (lower-cased) says that this very
+/// transaction is already in its pool: geth and its forks answer "already known" (older ones "known
+/// transaction"), anvil "transaction already imported".
+fn already_in_pool(text: &str) -> bool {
+    [
+        "already known",
+        "known transaction",
+        "transaction already imported",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
 /// Runs `call` with `eth_call` as `from` (a wallet, or a Safe that will execute a batch); a revert
 /// becomes [`Error::WouldRevert`] with the reason in words.
 pub async fn simulate_from(
@@ -365,8 +378,9 @@ impl<'a> Sender<'a> {
                 Ok(_) => {}
                 Err(err) => {
                     let text = err.to_string().to_lowercase();
-                    if text.contains("already known") || text.contains("known transaction") {
-                        // A retried request that had reached the node: the transaction is in.
+                    if already_in_pool(&text) {
+                        // A retried request that had reached the node, or a second claimer on the
+                        // same key that signed the very same transaction: it is in the pool.
                     } else if text.contains("nonce too low") && !hashes.is_empty() {
                         // An earlier version was mined meanwhile; the wait below finds it.
                     } else {
@@ -543,6 +557,29 @@ impl<'a> Sender<'a> {
                 )));
             }
             tokio::time::sleep(self.poll).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::already_in_pool;
+
+    #[test]
+    fn the_nodes_words_for_a_transaction_already_in_the_pool() {
+        // As anvil and geth word them (seen from anvil 1.x; geth core/txpool ErrAlreadyKnown).
+        for seen in [
+            "server returned an error response: error code -32003: transaction already imported",
+            "server returned an error response: error code -32000: already known",
+        ] {
+            assert!(already_in_pool(&seen.to_lowercase()), "{seen}");
+        }
+        for other in [
+            "server returned an error response: error code -32003: nonce too low",
+            "replacement transaction underpriced",
+            "insufficient funds for gas * price + value",
+        ] {
+            assert!(!already_in_pool(other), "{other}");
         }
     }
 }

@@ -525,6 +525,9 @@ impl Staker<'_> {
         })
         .with_units(self.units.clone());
         if let Err(e) = sender.simulate(&call).await {
+            if self.others_sent_since(nonce, &e).await {
+                return Ok(None);
+            }
             self.judge_simulation(e, allowance >= amount, amount)?;
         }
         let mut nonce = nonce;
@@ -544,6 +547,7 @@ impl Staker<'_> {
             );
             match sender.send_at(&approve, Some(nonce), None).await {
                 Ok(s) => *approve_tx = Some(s.hash),
+                Err(e) if self.others_sent_since(nonce, &e).await => return Ok(None),
                 Err(e) => return Err(self.send_err(e, amount, false)),
             }
             nonce += 1;
@@ -588,12 +592,48 @@ impl Staker<'_> {
                     tracing::info!("{e}; checking the chain for a bond made meanwhile");
                     Ok(None)
                 }
+                // Simulated against a pool where another claimer's bond already spent the
+                // allowance: look at the chain again once it is mined.
+                ChainError::WouldRevert { .. } if self.others_sent_since(nonce, &e).await => {
+                    Ok(None)
+                }
                 ChainError::NotMined { .. } => Err(Error::StakePending(format!(
                     "the claim is done, but {e}. Run again later: the next run recognises the bond \
                      and never bonds twice"
                 ))),
                 other => Err(self.send_err(other, amount, true)),
             },
+        }
+    }
+
+    /// Whether `e` (a simulation or send that failed) may only say that another transaction of
+    /// the wallet took `nonce` after this pass looked at the pool — a second claimer on the same key
+    /// sending its approval or bond: the node refuses ours for the nonce (underpriced replacement,
+    /// nonce too low), or the simulation ran on a state that is about to change (the gas estimate
+    /// sees the pool). The pass then looks at the chain again instead of failing; [`MAX_PASSES`]
+    /// bounds how often.
+    async fn others_sent_since(&self, nonce: u64, e: &ChainError) -> bool {
+        let nonce_taken = matches!(
+            e,
+            ChainError::NonceTaken { .. }
+                | ChainError::Refused {
+                    kind: Refusal::NonceTooLow | Refusal::ReplacementUnderpriced,
+                    ..
+                }
+        );
+        if !nonce_taken && !matches!(e, ChainError::WouldRevert { .. }) {
+            return false;
+        }
+        match podium_chain::send::nonces(self.chain, self.account()).await {
+            Ok(now) if now.pending > nonce => {
+                tracing::info!(
+                    "{e}; another transaction of {} took nonce {nonce} meanwhile (a second claimer \
+                     on this key?): checking the chain again",
+                    self.account()
+                );
+                true
+            }
+            _ => false,
         }
     }
 
