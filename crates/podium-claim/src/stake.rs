@@ -347,7 +347,8 @@ impl Staker<'_> {
         let total: U256 = record.owed.iter().map(|o| o.amount).sum();
         let from_block = record.owed.iter().map(|o| o.block).min().unwrap_or(0);
         let mut approve_tx = None;
-        let mut sent: Option<(TxHash, bool)> = None;
+        // Every bond transaction this run signed (a fee bump adds one), and whether it was hinted.
+        let mut sent: Option<(Vec<TxHash>, bool)> = None;
         for _ in 0..MAX_PASSES {
             match self
                 .pass(&mut record, from_block, &mut approve_tx, &mut sent)
@@ -355,8 +356,10 @@ impl Staker<'_> {
             {
                 Ok(Some(bond_tx)) => {
                     self.done();
-                    let (by_us, hinted) = match sent {
-                        Some((_, hinted)) => (self.sent_by_us(bond_tx, &record).await, hinted),
+                    // Told from the hashes this run signed, not asked of the node: the answer must
+                    // not depend on the node being up at this moment.
+                    let (by_us, hinted) = match &sent {
+                        Some((hashes, hinted)) => (hashes.contains(&bond_tx), *hinted),
                         None => (false, false),
                     };
                     tracing::info!(
@@ -386,18 +389,6 @@ impl Staker<'_> {
              chain; run again: the next run finds any bond already made and never bonds twice",
             self.units.fmt(total)
         )))
-    }
-
-    /// Whether `bond` is the bond this run sent: the nonce recorded for it (a replacement keeps the
-    /// nonce but not the hash).
-    async fn sent_by_us(&self, bond: TxHash, record: &Record) -> bool {
-        let Some(intent) = &record.bond else {
-            return false;
-        };
-        matches!(
-            self.chain.provider.get_transaction_by_hash(bond).await,
-            Ok(Some(tx)) if tx.inner.nonce() == intent.nonce
-        )
     }
 
     async fn wait_for_node(&self, why: &Error) -> Result<()> {
@@ -433,7 +424,7 @@ impl Staker<'_> {
         record: &mut Record,
         from_block: u64,
         approve_tx: &mut Option<TxHash>,
-        sent: &mut Option<(TxHash, bool)>,
+        sent: &mut Option<(Vec<TxHash>, bool)>,
     ) -> Result<Option<TxHash>> {
         // 1. What the chain says is staked already.
         let found = self.found(from_block).await?;
@@ -455,7 +446,10 @@ impl Staker<'_> {
                 })
                 .map(|f| f.tx)
                 .expect("covered by some bond");
-            if sent.is_none_or(|(h, _)| h != last) {
+            if sent
+                .as_ref()
+                .is_none_or(|(hashes, _)| !hashes.contains(&last))
+            {
                 tracing::info!("the claim(s) are already staked by bond {last}");
             }
             return Ok(Some(last));
@@ -561,26 +555,24 @@ impl Staker<'_> {
             claims: claims.clone(),
         });
         self.save(record)?;
-        let first = std::sync::Mutex::new(None);
+        let signed = std::sync::Mutex::new(Vec::new());
         let bonder = Sender::new(self.chain, self.wallet, self.send, |m| {
             tracing::info!("{m}")
         })
         .with_units(self.units.clone())
-        .on_sent(|hash, _| {
-            first.lock().expect("not poisoned").get_or_insert(hash);
-        });
+        .on_sent(|hash, _| signed.lock().expect("not poisoned").push(hash));
         let result = bonder.send_at(&call, Some(nonce), None).await;
         drop(bonder);
-        if let Some(hash) = first.into_inner().expect("not poisoned") {
+        let signed = signed.into_inner().expect("not poisoned");
+        if !signed.is_empty() {
             // Ours, whatever the outcome of the wait: a later pass finds it mined by its tag.
-            *sent = Some((hash, hinted));
+            let entry = sent.get_or_insert_with(|| (Vec::new(), hinted));
+            entry.0.extend(signed);
+            entry.1 = hinted;
         }
         match result {
-            Ok(s) => {
-                *sent = Some((s.hash, hinted));
-                // The next pass finds it by its tag, like any other bond.
-                Ok(None)
-            }
+            // The next pass finds it by its tag, like any other bond.
+            Ok(_) => Ok(None),
             Err(e) => match e {
                 // Another transaction took the nonce (a second claimer's bond, most likely): look
                 // at the chain again.

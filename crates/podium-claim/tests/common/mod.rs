@@ -744,16 +744,53 @@ impl Env {
     }
 
     /// Mines a block every 200 ms until stderr of `bg` contains `text`.
+    /// Mines exactly the blocks `bg` waits for until it prints `text` (a "sent ..." line), and not
+    /// one more: for each other transaction it reports sent ("sent X: ... waiting for N
+    /// confirmation(s)", or a fee bump), N blocks. So the transaction `text` names is still in the
+    /// pool when this returns, however the test and the claimer are scheduled: the claimer sends
+    /// its next transaction only once the previous one has its confirmations, which only this loop
+    /// mines. (Mining on a timer until the line appeared raced with it: CI once saw the bond mined
+    /// before the test took the node away.)
     pub async fn mine_until(&self, bg: &mut Background, text: &str, secs: u64) {
         let started = Instant::now();
-        while !bg.stderr().contains(text) {
+        let mut handled = 0;
+        loop {
+            let stderr = bg.stderr();
+            let sent: Vec<&str> = stderr
+                .lines()
+                .filter(|l| l.contains("INFO sent ") || l.contains("INFO replaced "))
+                .collect();
+            for line in &sent[handled..] {
+                if line.contains(text) {
+                    return;
+                }
+                let blocks = line
+                    .split("waiting for ")
+                    .nth(1)
+                    .and_then(|rest| rest.split(' ').next())
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(1);
+                for _ in 0..blocks {
+                    anvil::mine(&self.chain).await.expect("anvil::mine");
+                }
+            }
+            handled = sent.len();
+            if let Ok(Some(status)) = bg.child.try_wait() {
+                // Let the reader threads drain.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let stderr = bg.stderr();
+                if stderr.contains(text) {
+                    return;
+                }
+                panic!(
+                    "podium-claim exited ({status}) before printing {text:?}\nstderr:\n{stderr}"
+                );
+            }
             assert!(
                 started.elapsed() < Duration::from_secs(secs),
-                "no {text:?} after {secs}s\nstderr:\n{}",
-                bg.stderr()
+                "no {text:?} after {secs}s\nstderr:\n{stderr}"
             );
-            anvil::mine(&self.chain).await.expect("anvil::mine");
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 }
