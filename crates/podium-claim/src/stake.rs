@@ -566,7 +566,7 @@ impl Staker<'_> {
         let signed = signed.into_inner().expect("not poisoned");
         if !signed.is_empty() {
             // Ours, whatever the outcome of the wait: a later pass finds it mined by its tag.
-            let entry = sent.get_or_insert_with(|| (Vec::new(), hinted));
+            let entry = sent.get_or_insert_default();
             entry.0.extend(signed);
             entry.1 = hinted;
         }

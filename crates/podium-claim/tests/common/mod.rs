@@ -444,17 +444,8 @@ impl Background {
     pub async fn wait_for(&mut self, text: &str, secs: u64) {
         let started = Instant::now();
         while !self.stderr().contains(text) {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                // Let the reader threads drain.
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                if self.stderr().contains(text) {
-                    return;
-                }
-                panic!(
-                    "podium-claim exited ({status}) before printing {text:?}\nstderr:\n{}\nstdout:\n{}",
-                    self.stderr(),
-                    self.stdout()
-                );
+            if self.exited_after_printing(text).await {
+                return;
             }
             assert!(
                 started.elapsed() < Duration::from_secs(secs),
@@ -463,6 +454,23 @@ impl Background {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Whether the process has exited, having printed `text` to stderr (after letting the reader
+    /// threads drain); panics with both outputs if it exited without printing it.
+    async fn exited_after_printing(&mut self, text: &str) -> bool {
+        let Ok(Some(status)) = self.child.try_wait() else {
+            return false;
+        };
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if self.stderr().contains(text) {
+            return true;
+        }
+        panic!(
+            "podium-claim exited ({status}) before printing {text:?}\nstderr:\n{}\nstdout:\n{}",
+            self.stderr(),
+            self.stdout()
+        );
     }
 
     /// Sends SIGTERM.
@@ -743,7 +751,6 @@ impl Env {
         cmd
     }
 
-    /// Mines a block every 200 ms until stderr of `bg` contains `text`.
     /// Mines exactly the blocks `bg` waits for until it prints `text` (a "sent ..." line), and not
     /// one more: for each other transaction it reports sent ("sent X: ... waiting for N
     /// confirmation(s)", or a fee bump), N blocks. So the transaction `text` names is still in the
@@ -775,16 +782,8 @@ impl Env {
                 }
             }
             handled = sent.len();
-            if let Ok(Some(status)) = bg.child.try_wait() {
-                // Let the reader threads drain.
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                let stderr = bg.stderr();
-                if stderr.contains(text) {
-                    return;
-                }
-                panic!(
-                    "podium-claim exited ({status}) before printing {text:?}\nstderr:\n{stderr}"
-                );
+            if bg.exited_after_printing(text).await {
+                return;
             }
             assert!(
                 started.elapsed() < Duration::from_secs(secs),
