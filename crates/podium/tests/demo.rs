@@ -87,6 +87,30 @@ fn demo_runs_the_whole_program_and_the_accounting_balances() {
     }
     for round in 1..=3 {
         assert!(dir.join(format!("rounds/round-{round}.json")).is_file());
+        // Each week's scores came from `podium snapshot` against the demo's local leaderboard, for
+        // exactly the round's window (issue 13).
+        let record: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir.join(format!("rounds/round-{round}/scores/snapshot.json")))
+                .expect("podium snapshot wrote the round's provenance record"),
+        )
+        .unwrap();
+        assert_eq!(record["round"], round);
+        assert!(
+            record["baseUrl"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("http://127.0.0.1:")),
+            "round {round} was fetched from the local leaderboard: {}",
+            record["baseUrl"]
+        );
+        let (since, until) = (
+            record["since"].as_u64().unwrap(),
+            record["until"].as_u64().unwrap(),
+        );
+        assert_eq!(until - since, 7 * 24 * 3600, "the round's week");
+        assert!(
+            dir.join(format!("rounds/round-{round}/scores/aggregated.json"))
+                .is_file()
+        );
     }
     // The demo ends with the program report (issue 8): a page with its charts.
     let html =

@@ -11,6 +11,7 @@
 
 mod accounting;
 mod chain;
+mod http;
 mod story;
 
 use std::{
@@ -32,6 +33,7 @@ use podium_core::DistributionFile;
 use self::{
     accounting::Accounting,
     chain::DemoChain,
+    http::{Reply, Server},
     story::{Story, rel},
 };
 
@@ -49,19 +51,10 @@ const ROOT_DELAY: u64 = 2 * DAY;
 const CLAIM_WINDOW: u64 = 28 * DAY;
 
 /// The sample data, embedded so `podium demo` runs from anywhere. Synthetic: see demo/README.md.
-const SCORES: [(&str, &str); 3] = [
-    (
-        "week1.json",
-        include_str!("../../../../demo/scores/week1.json"),
-    ),
-    (
-        "week2.json",
-        include_str!("../../../../demo/scores/week2.json"),
-    ),
-    (
-        "week3.json",
-        include_str!("../../../../demo/scores/week3.json"),
-    ),
+const SCORES: [&str; 3] = [
+    include_str!("../../../../demo/scores/week1.json"),
+    include_str!("../../../../demo/scores/week2.json"),
+    include_str!("../../../../demo/scores/week3.json"),
 ];
 const RULES: [(&str, &str); 3] = [
     (
@@ -136,20 +129,24 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
         "BondingManager test double deployed at {bonding} (stands in for Livepeer's)"
     ));
 
-    // Inputs: the embedded sample data, laid out as the committee keeps a program (and as
-    // `podium report` reads it): rounds/round-N/{rules.toml, scores/…}, the distribution file
-    // beside the directory as rounds/round-N.json, where claimers read it.
+    // Inputs, laid out as the committee keeps a program (and as `podium report` reads it):
+    // rounds/round-N/rules.toml (the committee's rules, embedded sample data), rounds/round-N/scores/
+    // (written each week by `podium snapshot`), and the distribution file beside the directory as
+    // rounds/round-N.json.
     let rounds_dir = dir.join("rounds");
     for round in 1..=ROUNDS {
-        let (score_name, score_text) = SCORES[(round - 1) as usize];
         let round_dir = rounds_dir.join(format!("round-{round}"));
-        fs::create_dir_all(round_dir.join("scores"))?;
+        fs::create_dir_all(&round_dir)?;
         fs::write(round_dir.join("rules.toml"), RULES[(round - 1) as usize].1)?;
-        fs::write(round_dir.join("scores").join(score_name), score_text)?;
     }
 
     let now = rt.block_on(chain.now())?;
     let start = now + 3600;
+    let leaderboard = leaderboard(start)?;
+    story.say(&format!(
+        "a local stand-in for the public leaderboard API answers at {} with the sample weeks",
+        leaderboard.url()
+    ));
     let program = dir.join("program.toml");
     fs::write(
         &program,
@@ -250,9 +247,25 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
             let out = rounds_dir.join(format!("round-{round}.json"));
             let round_dir = rounds_dir.join(format!("round-{round}"));
             let rules = round_dir.join("rules.toml");
-            let scores = round_dir
-                .join("scores")
-                .join(SCORES[(round - 1) as usize].0);
+            let scores = round_dir.join("scores");
+            story.say("the committee saves the leaderboard's scores for exactly the round's week:");
+            story.run(
+                &podium,
+                &[
+                    "snapshot".into(),
+                    "--round".into(),
+                    round.to_string(),
+                    "--deployment".into(),
+                    dep.clone(),
+                    "--rounds".into(),
+                    rel(&rounds_dir),
+                    "--leaderboard-url".into(),
+                    leaderboard.url(),
+                    "--rpc-url".into(),
+                    url.clone(),
+                ],
+                &[],
+            )?;
             story.run(
                 &podium,
                 &[
@@ -442,6 +455,29 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
     story.by_hand(&rel(&dir));
     drop(anvil);
     Ok(())
+}
+
+/// The leaderboard stand-in: `/api/aggregated_stats?since=…&until=…` answers the sample week of the
+/// round that ends at `until` (the program starts at `start`), `{}` (the real API's answer for a
+/// window without tests) for any other window, and 404 for any other path.
+fn leaderboard(start: u64) -> eyre::Result<Server> {
+    Server::start(move |path, query| {
+        if path != "/api/aggregated_stats" {
+            return Reply::not_found(path);
+        }
+        let until = query
+            .iter()
+            .find(|(k, _)| k == "until")
+            .and_then(|(_, v)| v.parse::<u64>().ok());
+        let week = until
+            .filter(|u| *u > start && (u - start).is_multiple_of(WEEK))
+            .map(|u| (u - start) / WEEK)
+            .filter(|w| (1..=ROUNDS).contains(w));
+        match week {
+            Some(w) => Reply::json(SCORES[(w - 1) as usize]),
+            None => Reply::json("{}"),
+        }
+    })
 }
 
 /// What an orchestrator does in the demo.
