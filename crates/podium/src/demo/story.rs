@@ -64,9 +64,10 @@ impl Story {
              \n  podium deploy --config program.toml\
              \n  podium fund   --deployment program.deployment.json\
              \n  # each week, after the round ends:\
-             \n  podium build  --round N --rules roundN.toml --scores weekN.json --chain-id ID --distributor ADDR --out round-N.json\
-             \n  podium verify --distribution round-N.json --rules roundN.toml --scores weekN.json\
-             \n  podium post   --distribution round-N.json --deployment program.deployment.json   # or --safe SAFE --out batch.json\
+             \n  podium snapshot --round N --deployment program.deployment.json   # the week's scores, into rounds/round-N/scores/\
+             \n  podium build  --round N --rules rounds/round-N/rules.toml --scores rounds/round-N/scores --chain-id ID --distributor ADDR --out rounds/round-N.json\
+             \n  podium verify --distribution rounds/round-N.json --rules rounds/round-N/rules.toml --scores rounds/round-N/scores\
+             \n  podium post   --distribution rounds/round-N.json --deployment program.deployment.json   # or --safe SAFE --out batch.json\
              \n  podium status --deployment program.deployment.json\
              \n  # orchestrators:\
              \n  podium-claim --keystore ~/.lpData/arbitrum-one-mainnet/keystore --password-file pw.txt ROUNDS_DIR_OR_URLS\
