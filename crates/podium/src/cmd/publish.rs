@@ -277,11 +277,17 @@ fn round(
         .wrap_err_with(|| format!("verifying {shown}"))?;
     if !differences.is_empty() {
         let listed: Vec<String> = differences.iter().map(ToString::to_string).collect();
+        let scores: Vec<String> = input
+            .scores
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         bail!(
-            "{shown} does not verify, so nothing was published: {} (check it with podium verify \
-             --distribution {shown} --rules {} --scores … --deployment …)",
+            "{shown} does not verify, so nothing was published: {} (see podium verify \
+             --distribution {shown} --rules {} --scores {} --deployment …)",
             listed.join("; "),
-            input.rules.display()
+            input.rules.display(),
+            scores.join(" ")
         );
     }
     let name = format!("round-{n}.json");
