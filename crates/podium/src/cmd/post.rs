@@ -95,6 +95,10 @@ impl PostArgs {
             let bytes =
                 std::fs::read(&self.distribution).wrap_err_with(|| format!("reading {path}"))?;
             expect_served(url, &bytes, &path).await?;
+            eprintln!(
+                "checked: {url} serves {path} (keccak256 {})",
+                keccak256(&bytes)
+            );
         }
         if let Some(problem) = file.check()? {
             bail!("{path} does not hold together: {problem}; rebuild it with podium build");

@@ -25,7 +25,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use alloy_primitives::{B256, keccak256};
+use alloy_primitives::{B256, U256, keccak256};
 use clap::Args;
 use eyre::{WrapErr, bail, ensure, eyre};
 use podium_chain::Deployment;
@@ -112,6 +112,9 @@ struct Round {
     root: B256,
     /// Base units, decimal.
     total: String,
+    /// The same, for the summary.
+    #[serde(skip)]
+    total_units: U256,
     recipients: usize,
     /// The distribution file (also listed in `files`).
     distribution: String,
@@ -238,13 +241,12 @@ impl PublishArgs {
                 }
             );
             for r in &index.rounds {
-                let total = r.total.parse().unwrap_or_default();
                 println!(
-                    "  round {}: {} ({} to {} accounts), root {}, {} files",
+                    "  round {}: {}, {} accounts, total {}, root {}, {} files",
                     r.round,
                     r.distribution,
-                    tokens(total, record.decimals),
                     r.recipients,
+                    tokens(r.total_units, record.decimals),
                     r.root,
                     r.files.len()
                 );
@@ -311,6 +313,7 @@ fn round(
         round: n,
         root: file.root,
         total: file.total.0.to_string(),
+        total_units: file.total.0,
         recipients: file.claims.0.len(),
         distribution: name,
         files,
