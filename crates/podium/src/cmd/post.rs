@@ -94,9 +94,10 @@ impl PostArgs {
         if let (Some(Location::Http(url)), false) = (&location, self.skip_uri_check) {
             let bytes =
                 std::fs::read(&self.distribution).wrap_err_with(|| format!("reading {path}"))?;
-            expect_served(url, &bytes, &path).await?;
+            expect_served(url, &self.uri, &bytes, &path).await?;
             eprintln!(
-                "checked: {url} serves {path} (keccak256 {})",
+                "checked: {} serves {path} (keccak256 {})",
+                self.uri,
                 keccak256(&bytes)
             );
         }
@@ -368,10 +369,10 @@ fn is_cid(s: &str) -> bool {
     }
 }
 
-/// Fetches `url` and checks that it serves exactly `local` (keccak256 and length), so a root is never
-/// posted with a location that serves another file or nothing. Reads at most one byte more than the
+/// Fetches `url` (`uri` as given, for messages) and checks that it serves exactly `local` (keccak256
+/// and length), so a root is never posted with a location that serves another file or nothing. Reads at most one byte more than the
 /// file, within [`FETCH_TIMEOUT`]; no retry (run post again once the file is online).
-async fn expect_served(url: &Url, local: &[u8], path: &str) -> eyre::Result<()> {
+async fn expect_served(url: &Url, uri: &str, local: &[u8], path: &str) -> eyre::Result<()> {
     let skip = "publish the file there first, or pass --skip-uri-check if it goes online later";
     let http = reqwest::Client::builder()
         .timeout(FETCH_TIMEOUT)
@@ -385,12 +386,12 @@ async fn expect_served(url: &Url, local: &[u8], path: &str) -> eyre::Result<()> 
         } else {
             chain_text(&e)
         };
-        eyre!("--uri {url}: {why}; {skip}; nothing was sent")
+        eyre!("--uri {uri}: {why}; {skip}; nothing was sent")
     };
     let mut response = http.get(url.clone()).send().await.map_err(failed)?;
     let status = response.status();
     if !status.is_success() {
-        bail!("--uri {url}: HTTP {status}; {skip}; nothing was sent");
+        bail!("--uri {uri}: HTTP {status}; {skip}; nothing was sent");
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(failed)? {
@@ -407,7 +408,7 @@ async fn expect_served(url: &Url, local: &[u8], path: &str) -> eyre::Result<()> 
             body.len().to_string()
         };
         bail!(
-            "--uri {url} does not serve {path}: it answered {size} bytes with keccak256 {served}, the \
+            "--uri {uri} does not serve {path}: it answered {size} bytes with keccak256 {served}, the \
              file is {} bytes with keccak256 {ours}; publish this file there (or post the URL it is \
              at); nothing was sent",
             local.len()
