@@ -3,318 +3,25 @@
 //! calldata), status, revoke, sweep, and the ways they must refuse. Every command's output is also
 //! checked for secrets: no private key, password or keystore content may ever be printed.
 
+mod support;
+
 use std::{
-    path::{Path, PathBuf},
-    process::Output,
+    path::Path,
     time::{Duration, Instant},
 };
 
-use alloy_primitives::{Address, B256, U256};
-use assert_cmd::Command;
+use alloy_primitives::{Address, U256};
 use podium_chain::{
-    Chain, SendOpts, Sender,
-    alloy::{
-        providers::Provider,
-        sol_types::{SolCall, SolConstructor},
-    },
-    anvil::{self, Anvil, DEV_KEYS},
-    bindings::{IERC20, PodiumDistributor, SafeStandIn},
+    SendOpts, Sender,
+    alloy::sol_types::SolCall,
+    anvil::{self, Anvil},
+    bindings::{IERC20, PodiumDistributor},
     block_on,
     send::Call,
     time::utc,
 };
-use podium_core::{Built, Leaf, Meta};
 use serde_json::Value;
-
-const PASSWORD: &str = "orchestrator pass phrase";
-const WRONG_PASSWORD: &str = "not the pass phrase";
-const FUNDER_KEY_VAR: &str = "PODIUM_TEST_FUNDER_KEY";
-const DAY: u64 = 86_400;
-
-fn tokens(n: u64) -> U256 {
-    U256::from(n) * U256::from(10u64).pow(U256::from(18))
-}
-
-/// One anvil, a token, funded accounts, and a directory with the committee's keystore.
-struct World {
-    node: Anvil,
-    chain: Chain,
-    dir: tempfile::TempDir,
-    token: Address,
-    /// Account 0: the committee, through a geth keystore + password file.
-    committee: Address,
-    /// Account 1: the funder, through a private key in an environment variable.
-    funder: Address,
-    keystore_dir: PathBuf,
-    password_file: PathBuf,
-    /// Strings that must never appear in any output.
-    secrets: Vec<String>,
-    start: u64,
-}
-
-impl World {
-    fn new() -> Self {
-        let node = Anvil::spawn();
-        let chain = block_on(node.chain());
-        let dir = tempfile::tempdir().unwrap();
-        let keystore_dir = dir.path().join("keystore");
-        std::fs::create_dir(&keystore_dir).unwrap();
-        let key_path = anvil::write_keystore(&keystore_dir, &anvil::dev_signer(0), PASSWORD);
-        let password_file = dir.path().join("password.txt");
-        std::fs::write(&password_file, format!("{PASSWORD}\n")).unwrap();
-
-        let mut secrets = vec![PASSWORD.to_owned(), WRONG_PASSWORD.to_owned()];
-        for key in DEV_KEYS {
-            secrets.push(key.to_owned());
-            secrets.push(key.trim_start_matches("0x").to_owned());
-        }
-        let ks: Value = serde_json::from_str(&std::fs::read_to_string(&key_path).unwrap()).unwrap();
-        let crypto = &ks["crypto"];
-        for field in [
-            &crypto["ciphertext"],
-            &crypto["mac"],
-            &crypto["cipherparams"]["iv"],
-            &crypto["kdfparams"]["salt"],
-        ] {
-            secrets.push(field.as_str().unwrap().to_owned());
-        }
-
-        let deployer = anvil::dev_wallet(0);
-        let token = block_on(anvil::deploy_test_token(&chain, &deployer))
-            .expect("anvil::deploy_test_token");
-        let funder = anvil::dev_signer(1).address();
-        block_on(anvil::mint(
-            &chain,
-            &deployer,
-            token,
-            funder,
-            tokens(30_000),
-        ))
-        .expect("anvil::mint");
-        let now = block_on(chain.now()).unwrap();
-        let start = now + 600;
-        Self {
-            node,
-            chain,
-            dir,
-            token,
-            committee: anvil::dev_signer(0).address(),
-            funder,
-            keystore_dir,
-            password_file,
-            secrets,
-            start,
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// The podium binary with a clean environment (no ETH_* from the developer's shell).
-    fn podium(&self) -> Command {
-        let mut cmd = Command::cargo_bin("podium").unwrap();
-        for var in [
-            "ETH_RPC_URL",
-            "ETH_KEYSTORE",
-            "ETH_PASSWORD",
-            "ETH_FROM",
-            "CHAIN",
-            "ETH_TIMEOUT",
-            "ETH_RPC_TIMEOUT",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env_remove("PODIUM_DEPLOYMENT")
-            .env_remove("PODIUM_DISTRIBUTOR");
-        cmd.env(FUNDER_KEY_VAR, DEV_KEYS[1]);
-        cmd.timeout(Duration::from_secs(120));
-        cmd
-    }
-
-    /// Runs podium with `args`, checks that no secret leaked, and returns the output.
-    fn run(&self, args: &[&str]) -> Output {
-        let out = self.podium().args(args).output().unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        for secret in &self.secrets {
-            assert!(
-                !text.contains(secret.as_str()),
-                "a secret leaked in the output of {args:?}:\n{text}"
-            );
-        }
-        out
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "podium {args:?} failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn ok_json(&self, args: &[&str]) -> Value {
-        let stdout = self.ok(args);
-        serde_json::from_str(&stdout)
-            .unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}):\n{stdout}"))
-    }
-
-    /// Runs a command that must fail with exit code 2; returns its stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "podium {args:?} should have failed:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn write_program(&self, chain_id: u64) -> PathBuf {
-        let path = self.path("program.toml");
-        std::fs::write(
-            &path,
-            format!(
-                "chain_id = {chain_id}\ntoken = \"{}\"\nfunder = \"{}\"\ncommittee = \"{}\"\nstart = {}\n\
-                 round_duration = \"1d\"\nround_count = 3\nround_budget = \"7000\"\nroot_delay = \"1h\"\n\
-                 claim_window = \"30d\"\n",
-                self.token, self.funder, self.committee, self.start
-            ),
-        )
-        .unwrap();
-        path
-    }
-
-    fn keystore_args(&self) -> Vec<String> {
-        vec![
-            "--keystore".into(),
-            self.keystore_dir.display().to_string(),
-            "--password-file".into(),
-            self.password_file.display().to_string(),
-        ]
-    }
-
-    /// `podium deploy` through the CLI; returns the record's path and the distributor.
-    fn deploy(&self) -> (PathBuf, Address) {
-        let config = self.write_program(self.node.chain_id());
-        let url = self.node.url();
-        let mut args = vec![
-            "deploy",
-            "--config",
-            config.to_str().unwrap(),
-            "--rpc-url",
-            &url,
-            "--json",
-        ];
-        let ks = self.keystore_args();
-        args.extend(ks.iter().map(String::as_str));
-        let v = self.ok_json(&args);
-        let record = PathBuf::from(v["recordPath"].as_str().unwrap());
-        let address: Address = v["distributor"].as_str().unwrap().parse().unwrap();
-        (record, address)
-    }
-
-    /// Deploys a Safe stand-in (`contracts/test/SafeStandIn.sol`) with these owners and threshold.
-    fn safe_stand_in(&self, owners: &[Address], threshold: u64) -> Address {
-        let args = SafeStandIn::constructorCall {
-            owners: owners.to_vec(),
-            threshold: U256::from(threshold),
-        };
-        let init = [SafeStandIn::BYTECODE.to_vec(), args.abi_encode()].concat();
-        block_on(anvil::deploy(
-            &self.chain,
-            &anvil::dev_wallet(0),
-            init,
-            "deploy SafeStandIn",
-        ))
-        .unwrap()
-    }
-
-    /// Executes a batch's transactions (`to`, `data`) as `safe`, by one of its owners.
-    fn execute_batch(&self, safe: Address, owner: &podium_chain::Wallet, txs: &[Value]) {
-        let opts = SendOpts::default();
-        let sender = Sender::new(&self.chain, owner, &opts, |_| {});
-        for tx in txs {
-            let to: Address = tx["to"].as_str().unwrap().parse().unwrap();
-            let data = podium_chain::alloy::hex::decode(
-                tx["data"].as_str().unwrap().trim_start_matches("0x"),
-            )
-            .unwrap();
-            let call = SafeStandIn::executeCall {
-                to,
-                data: data.into(),
-            }
-            .abi_encode();
-            block_on(sender.send(&Call::new(safe, call, "execute as the Safe"))).unwrap();
-        }
-    }
-
-    fn distributor(
-        &self,
-        address: Address,
-    ) -> PodiumDistributor::PodiumDistributorInstance<&podium_chain::rpc::ChainProvider> {
-        PodiumDistributor::new(address, &self.chain.provider)
-    }
-
-    fn nonce(&self, who: Address) -> u64 {
-        block_on(self.chain.provider.get_transaction_count(who)).unwrap()
-    }
-
-    fn warp(&self, ts: u64) {
-        block_on(anvil::warp(&self.chain, ts)).expect("anvil::warp");
-    }
-
-    /// Writes a distribution file for `round` paying `payouts` (whole tokens).
-    fn distribution(
-        &self,
-        name: &str,
-        distributor: Address,
-        round: u64,
-        payouts: &[(Address, u64)],
-    ) -> PathBuf {
-        let mut sorted = payouts.to_vec();
-        sorted.sort();
-        let leaves: Vec<Leaf> = sorted
-            .iter()
-            .enumerate()
-            .map(|(i, (account, amount))| Leaf {
-                round,
-                index: i as u64,
-                account: *account,
-                amount: tokens(*amount),
-            })
-            .collect();
-        let total = leaves.iter().map(|l| l.amount).sum();
-        let meta = Meta {
-            chain_id: Some(self.node.chain_id()),
-            distributor: Some(distributor),
-            round,
-            total,
-            budget: tokens(7000),
-            decimals: 18,
-            rules_digest: B256::repeat_byte(1),
-            inputs_digest: B256::repeat_byte(2),
-        };
-        let path = self.path(name);
-        Built::from_leaves(leaves, meta)
-            .unwrap()
-            .write_atomic(&path)
-            .unwrap();
-        path
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use support::world::{DAY, FUNDER_KEY_VAR, PASSWORD, WRONG_PASSWORD, World, s, tokens};
 
 #[test]
 fn runs_a_whole_program_through_the_cli() {
@@ -402,7 +109,7 @@ fn runs_a_whole_program_through_the_cli() {
         "--rpc-url",
         &url,
         "--uri",
-        "ipfs://round1",
+        "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG/round-1.json",
         "--json",
     ];
     let ks = w.keystore_args();
@@ -425,7 +132,10 @@ fn runs_a_whole_program_through_the_cli() {
     let state = block_on(d.roundState(U256::from(1)).call()).unwrap();
     assert_eq!(state.root, file.root);
     assert_eq!(state.total, tokens(6500));
-    assert_eq!(state.uri, "ipfs://round1");
+    assert_eq!(
+        state.uri,
+        "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG/round-1.json"
+    );
     assert_eq!(state.status, 2, "pending");
 
     // Posting again is refused while a root is there; revoking frees the round.
@@ -705,7 +415,7 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
         "--rpc-url",
         &url,
         "--uri",
-        "ipfs://r1",
+        "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG/round-1.json",
         "--safe",
         &committee,
         "--out",
@@ -761,7 +471,10 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
     assert_eq!(values["round"], "1");
     assert_eq!(values["root"], file.root.to_string());
     assert_eq!(values["total"], tokens(3000).to_string());
-    assert_eq!(values["uri"], "ipfs://r1");
+    assert_eq!(
+        values["uri"],
+        "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG/round-1.json"
+    );
     let data =
         podium_chain::alloy::hex::decode(tx["data"].as_str().unwrap().trim_start_matches("0x"))
             .unwrap();
@@ -770,7 +483,10 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
         (decoded.round, decoded.root, decoded.total),
         (U256::from(1), file.root, file.total.0)
     );
-    assert_eq!(decoded.uri, "ipfs://r1");
+    assert_eq!(
+        decoded.uri,
+        "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG/round-1.json"
+    );
 
     // --calldata prints the same call for any other multisig.
     let v = w.ok_json(&[
@@ -780,7 +496,7 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
         "--rpc-url",
         &url,
         "--uri",
-        "ipfs://r1",
+        "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG/round-1.json",
         "--calldata",
         "--json",
     ]);
@@ -793,7 +509,7 @@ fn writes_safe_batches_whose_calldata_decodes_back_to_the_file() {
         "--rpc-url",
         &url,
         "--uri",
-        "ipfs://r1",
+        "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG/round-1.json",
         "--calldata",
     ]);
     assert_eq!(raw.trim(), tx["data"].as_str().unwrap());

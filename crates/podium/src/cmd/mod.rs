@@ -30,6 +30,7 @@ pub(crate) mod deploy;
 pub(crate) mod fund;
 pub(crate) mod post;
 pub(crate) mod proof;
+pub(crate) mod publish;
 pub(crate) mod report;
 pub(crate) mod revoke;
 pub(crate) mod snapshot;
@@ -54,6 +55,8 @@ pub(crate) enum Command {
     Fund(fund::FundArgs),
     /// Post a round's Merkle root: from a wallet, as a Safe batch, or as raw calldata.
     Post(post::PostArgs),
+    /// Write a folder for any static host or IPFS: every round's files and an index.json.
+    Publish(publish::PublishArgs),
     /// Show every round's state, the money, what sweep would send, and the deadlines.
     Status(status::StatusArgs),
     /// Revoke a round's root while it is still pending.
@@ -76,6 +79,7 @@ impl Command {
             Self::Deploy(args) => args.run(),
             Self::Fund(args) => args.run(),
             Self::Post(args) => args.run(),
+            Self::Publish(args) => args.run(),
             Self::Status(args) => args.run(),
             Self::Revoke(args) => args.run(),
             Self::Sweep(args) => args.run(),

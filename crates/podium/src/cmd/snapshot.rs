@@ -40,6 +40,9 @@ use crate::output::{align_right, print_json, table};
 
 mod leaderboard;
 
+// An error and its causes on one line, for `post`'s check of a `--uri` too.
+pub(crate) use self::leaderboard::chain_text;
+
 /// Fetch a round's leaderboard scores for exactly the round's window into ROUNDS/round-N/scores/,
 /// with a provenance record (snapshot.json). `podium build --scores ROUNDS/round-N/scores` reads it.
 ///

@@ -3,7 +3,7 @@
 //! payouts, digests), given the deployment against its chain id and distributor, and given a node
 //! against the token's `decimals()`. What was not checked is said as plainly as what was.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use eyre::WrapErr;
@@ -58,30 +58,17 @@ impl VerifyArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
         let file =
             DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
-        let mut differences: Vec<Difference> = file
-            .check()
-            .wrap_err("rebuilding the tree")?
-            .into_iter()
-            .collect();
         let mut checked = Checked::default();
-        if let Some(rules_path) = &self.rules {
-            let rules = Rules::from_file(rules_path).wrap_err("reading the rules")?;
-            let scores = ScoreSet::from_files(&self.scores).wrap_err("reading the scores")?;
-            for w in scores.warnings() {
-                eprintln!("warning: {w}");
-            }
-            let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
-            differences.extend(
-                file.differences_from_inputs(&rules, &scores, &allocation)
-                    .wrap_err("building the Merkle tree")?,
-            );
-            checked.inputs = true;
-        }
         let target = self.target(&file)?;
+        let inputs = self
+            .rules
+            .as_deref()
+            .map(|rules| (rules, self.scores.as_slice()));
+        checked.inputs = inputs.is_some();
         checked.chain_id = target.chain_id.is_some();
         checked.distributor = target.distributor.is_some();
         checked.token_decimals = target.token_decimals.is_some();
-        differences.extend(file.compare_target(&target));
+        let differences = differences(&file, inputs, &target)?;
 
         if self.json {
             let listed: Vec<Value> = differences
@@ -192,6 +179,36 @@ impl VerifyArgs {
         target.token_decimals = token.map(|t| (t.address, t.decimals));
         Ok(target)
     }
+}
+
+/// Every difference between a distribution file and what it must be: its own tree, proofs and totals;
+/// given `inputs` (the rules and the score files or directories), the payouts recomputed from them;
+/// and what `target` knows of the chain, distributor and token. The one checker behind `verify` and
+/// `publish`.
+pub(crate) fn differences(
+    file: &DistributionFile,
+    inputs: Option<(&Path, &[PathBuf])>,
+    target: &Target,
+) -> eyre::Result<Vec<Difference>> {
+    let mut differences: Vec<Difference> = file
+        .check()
+        .wrap_err("rebuilding the tree")?
+        .into_iter()
+        .collect();
+    if let Some((rules_path, score_paths)) = inputs {
+        let rules = Rules::from_file(rules_path).wrap_err("reading the rules")?;
+        let scores = ScoreSet::from_files(score_paths).wrap_err("reading the scores")?;
+        for w in scores.warnings() {
+            eprintln!("warning: {w}");
+        }
+        let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
+        differences.extend(
+            file.differences_from_inputs(&rules, &scores, &allocation)
+                .wrap_err("building the Merkle tree")?,
+        );
+    }
+    differences.extend(file.compare_target(target));
+    Ok(differences)
 }
 
 /// What was checked, and what was not and how to check it, one line each.

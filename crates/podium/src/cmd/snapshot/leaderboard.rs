@@ -277,7 +277,8 @@ fn excerpt(body: &[u8]) -> String {
     }
 }
 
-fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
+/// An error and its causes, on one line, without repeating a cause the text above already holds.
+pub(crate) fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut cause = e.source();
     while let Some(c) = cause {
