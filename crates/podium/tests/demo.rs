@@ -112,6 +112,29 @@ fn demo_runs_the_whole_program_and_the_accounting_balances() {
                 .is_file()
         );
     }
+    // Each week the committee published the rounds (issue 17) and posted the published file's
+    // location: the final site lists the three rounds, holds their files and the report page.
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("site/index.json")).unwrap()).unwrap();
+    let published: Vec<u64> = index["rounds"]
+        .as_array()
+        .expect("index.json lists the rounds")
+        .iter()
+        .map(|r| r["round"].as_u64().unwrap())
+        .collect();
+    assert_eq!(published, [1, 2, 3]);
+    for round in 1..=3 {
+        assert_eq!(
+            std::fs::read(dir.join(format!("site/round-{round}.json"))).unwrap(),
+            std::fs::read(dir.join(format!("rounds/round-{round}.json"))).unwrap(),
+            "the site serves the round's distribution file as built"
+        );
+        assert!(
+            stderr.contains(&format!("/round-{round}.json serves")),
+            "post checked the published round {round} before sending"
+        );
+    }
+    assert!(dir.join("site/report.html").is_file());
     // The demo ends with the program report (issue 8): a page with its charts.
     let html =
         std::fs::read_to_string(dir.join("report.html")).expect("the demo writes report.html");

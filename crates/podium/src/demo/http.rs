@@ -10,6 +10,7 @@
 use std::{
     io::{BufRead, BufReader, Write},
     net::{SocketAddr, TcpListener, TcpStream},
+    path::{Component, Path, PathBuf},
     sync::{
         Arc,
         atomic::{AtomicBool, Ordering},
@@ -84,6 +85,30 @@ impl Server {
         })
     }
 
+    /// Serves the files under `root` by path (`/round-1.json` is `root/round-1.json`); anything
+    /// else, including a path that leaves `root`, is a 404. Files are read on each request, so a
+    /// folder replaced as a whole (as `podium publish` does) is served as it is now.
+    pub(super) fn files(root: &Path) -> eyre::Result<Self> {
+        let root = root.to_path_buf();
+        Self::start(move |path, _| match file_under(&root, path) {
+            Some(file) => match std::fs::read(&file) {
+                Ok(body) => Reply {
+                    status: 200,
+                    content_type: if path.ends_with(".json") {
+                        "application/json"
+                    } else if path.ends_with(".html") {
+                        "text/html; charset=utf-8"
+                    } else {
+                        "text/plain; charset=utf-8"
+                    },
+                    body,
+                },
+                Err(_) => Reply::not_found(path),
+            },
+            None => Reply::not_found(path),
+        })
+    }
+
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub(super) fn url(&self) -> String {
         format!("http://{}", self.addr)
@@ -99,6 +124,19 @@ impl Drop for Server {
             let _ = thread.join();
         }
     }
+}
+
+/// `root` joined with the URL path, if the path stays inside `root` and names a file.
+fn file_under(root: &Path, path: &str) -> Option<PathBuf> {
+    let relative = Path::new(path.trim_start_matches('/'));
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return None;
+    }
+    let file = root.join(relative);
+    file.is_file().then_some(file)
 }
 
 fn serve(stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
@@ -149,4 +187,19 @@ fn serve(stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
     )?;
     out.write_all(&reply.body)?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_root_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.json"), "{}").unwrap();
+        assert!(file_under(dir.path(), "/a.json").is_some());
+        assert!(file_under(dir.path(), "/../a.json").is_none());
+        assert!(file_under(dir.path(), "/missing.json").is_none());
+        assert!(file_under(dir.path(), "/").is_none());
+    }
 }

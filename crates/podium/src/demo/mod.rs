@@ -129,16 +129,12 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
         "BondingManager test double deployed at {bonding} (stands in for Livepeer's)"
     ));
 
-    // Inputs, laid out as the committee keeps a program (and as `podium report` reads it):
-    // rounds/round-N/rules.toml (the committee's rules, embedded sample data), rounds/round-N/scores/
-    // (written each week by `podium snapshot`), and the distribution file beside the directory as
-    // rounds/round-N.json.
+    // Inputs, laid out as the committee keeps a program (and as `podium report` and `podium
+    // publish` read it): each week, rounds/round-N/rules.toml (the committee's rules, embedded
+    // sample data), rounds/round-N/scores/ (from `podium snapshot`), and the distribution file beside
+    // the directory as rounds/round-N.json.
     let rounds_dir = dir.join("rounds");
-    for round in 1..=ROUNDS {
-        let round_dir = rounds_dir.join(format!("round-{round}"));
-        fs::create_dir_all(&round_dir)?;
-        fs::write(round_dir.join("rules.toml"), RULES[(round - 1) as usize].1)?;
-    }
+    fs::create_dir_all(&rounds_dir)?;
 
     let now = rt.block_on(chain.now())?;
     let start = now + 3600;
@@ -146,6 +142,14 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
     story.say(&format!(
         "a local stand-in for the public leaderboard API answers at {} with the sample weeks",
         leaderboard.url()
+    ));
+    // The committee's static host: whatever `podium publish` last wrote to site/ is online here.
+    let site_dir = dir.join("site");
+    let site = Server::files(&site_dir)?;
+    story.say(&format!(
+        "a local static host serves {} at {} (the committee's web space or IPFS)",
+        rel(&site_dir),
+        site.url()
     ));
     let program = dir.join("program.toml");
     fs::write(
@@ -247,6 +251,12 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
             let out = rounds_dir.join(format!("round-{round}.json"));
             let round_dir = rounds_dir.join(format!("round-{round}"));
             let rules = round_dir.join("rules.toml");
+            fs::create_dir_all(&round_dir)?;
+            fs::write(&rules, RULES[(round - 1) as usize].1)?;
+            story.say(&format!(
+                "the committee's rules for round {round} are in {}",
+                rel(&rules)
+            ));
             let scores = round_dir.join("scores");
             story.say("the committee saves the leaderboard's scores for exactly the round's week:");
             story.run(
@@ -296,12 +306,25 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
                     &rel(&rules),
                     "--scores",
                     &rel(&scores),
+                    "--deployment",
+                    &dep,
                 ],
                 &[],
             )?;
+            story.say("the committee publishes the rounds so far (files, rules, scores, provenance, index):");
+            publish(&story, &podium, &dep, &rounds_dir, &site_dir, None)?;
+            let uri = format!("{}/round-{round}.json", site.url());
             story.run(
                 &podium,
-                &common(&["post", "--distribution", &rel(&out), "--deployment", &dep]),
+                &common(&[
+                    "post",
+                    "--distribution",
+                    &rel(&out),
+                    "--deployment",
+                    &dep,
+                    "--uri",
+                    &uri,
+                ]),
                 &env_committee,
             )?;
             let file = DistributionFile::read(&out)?;
@@ -447,6 +470,10 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
         "report written to {} (open it in a browser)",
         rel(&report)
     ));
+    story.say("and published beside the rounds:");
+    publish(&story, &podium, &dep, &rounds_dir, &site_dir, Some(&report))?;
+    drop(site);
+    drop(leaderboard);
     story.say(&format!(
         "Done in {:.0} s; the run's files are in {}",
         started.elapsed().as_secs_f64(),
@@ -455,6 +482,30 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
     story.by_hand(&rel(&dir));
     drop(anvil);
     Ok(())
+}
+
+/// `podium publish` of every round built so far (and the report page, once written) into `site`.
+fn publish(
+    story: &Story,
+    podium: &Path,
+    deployment: &str,
+    rounds: &Path,
+    site: &Path,
+    report: Option<&Path>,
+) -> eyre::Result<()> {
+    let mut args = vec![
+        "publish".to_owned(),
+        "--deployment".into(),
+        deployment.to_owned(),
+        "--rounds".into(),
+        rel(rounds),
+        "--out".into(),
+        rel(site),
+    ];
+    if let Some(report) = report {
+        args.extend(["--report".into(), rel(report)]);
+    }
+    story.run(podium, &args, &[])
 }
 
 /// The leaderboard stand-in: `/api/aggregated_stats?since=…&until=…` answers the sample week of the

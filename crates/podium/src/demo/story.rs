@@ -67,7 +67,8 @@ impl Story {
              \n  podium snapshot --round N --deployment program.deployment.json   # the week's scores, into rounds/round-N/scores/\
              \n  podium build  --round N --rules rounds/round-N/rules.toml --scores rounds/round-N/scores --chain-id ID --distributor ADDR --out rounds/round-N.json\
              \n  podium verify --distribution rounds/round-N.json --rules rounds/round-N/rules.toml --scores rounds/round-N/scores\
-             \n  podium post   --distribution rounds/round-N.json --deployment program.deployment.json   # or --safe SAFE --out batch.json\
+             \n  podium publish --deployment program.deployment.json --rounds rounds --out site   # host site/ anywhere (web space, IPFS)\
+             \n  podium post   --distribution rounds/round-N.json --deployment program.deployment.json --uri https://…/round-N.json   # or --safe SAFE --out batch.json\
              \n  podium status --deployment program.deployment.json\
              \n  # orchestrators:\
              \n  podium-claim --keystore ~/.lpData/arbitrum-one-mainnet/keystore --password-file pw.txt ROUNDS_DIR_OR_URLS\
