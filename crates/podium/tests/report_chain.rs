@@ -642,6 +642,7 @@ fn newly_registered_from_the_bonding_manager() {
 
     // The tables too.
     let text = report(&program, &rounds, &node, &base);
+    eprintln!("{text}");
     assert!(text.contains("newly registered (chain)"), "{text}");
     assert!(text.contains("first seen in scores"), "{text}");
     assert!(
@@ -660,5 +661,6 @@ fn newly_registered_from_the_bonding_manager() {
     let json: Value = serde_json::from_str(&report(&program, &rounds, &node, &args)).unwrap();
     assert_eq!(json["rounds"][0]["newlyRegistered"], 2, "A and X");
     assert_eq!(json["chain"]["registrations"]["fromBlock"], after_x + 1);
+    assert_eq!(json["chain"]["registrations"]["orchestrators"], 4);
     node.stop();
 }

@@ -9,8 +9,8 @@ use crate::output::addr;
 /// What the report says about how it counts, in its JSON and on its page.
 pub(crate) const NOTES: [&str; 4] = [
     "Newly registered (on chain): orchestrators whose first TranscoderUpdate or TranscoderActivated \
-     event on the BondingManager, read from its deployment block, falls in the round's window (by \
-     block time); an orchestrator that registered before the program, or that updates its terms \
+     event on the BondingManager, read from its deployment block (or --registrations-from-block), \
+     falls in the round's window (by block time); an orchestrator that registered before the program, or that updates its terms \
      again, is not counted again. Unavailable without --rpc-url or a BondingManager. First seen in \
      the scores (the second figure): in the round's scores (any region) and in no earlier round's; in \
      round 1 everyone scored is.",
