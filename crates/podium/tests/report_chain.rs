@@ -596,6 +596,7 @@ fn newly_registered_from_the_bonding_manager() {
     let mut args = base.clone();
     args.extend(["--json", "--html", page.to_str().unwrap()]);
     let json: Value = serde_json::from_str(&report(&program, &rounds, &node, &args)).unwrap();
+    let json_first = json.clone();
     let registered: Vec<Value> = json["rounds"]
         .as_array()
         .unwrap()
@@ -624,6 +625,15 @@ fn newly_registered_from_the_bonding_manager() {
     assert_eq!(reg["orchestrators"], 4, "X, A, B and C");
     // X: 2 + 1; A: 2 + 1; B: 1 + 2; C: 2.
     assert_eq!(reg["events"], 11);
+    // With --log-blocks 1: the distributor's logs in one request per block (no claims, so no Bond
+    // reads), the registrations in ranges of 1, 2, 4, … blocks: a handful of requests, not one per
+    // block.
+    let blocks = json["chain"]["latestBlock"].as_u64().unwrap() + 1;
+    let queries = json["chain"]["logQueries"].as_u64().unwrap();
+    assert!(
+        queries > blocks && queries <= blocks + 7,
+        "{queries} requests for {blocks} blocks"
+    );
 
     // The page has both figures, the chain's with its key.
     let html = fs::read_to_string(&page).unwrap();
@@ -662,5 +672,51 @@ fn newly_registered_from_the_bonding_manager() {
     assert_eq!(json["rounds"][0]["newlyRegistered"], 2, "A and X");
     assert_eq!(json["chain"]["registrations"]["fromBlock"], after_x + 1);
     assert_eq!(json["chain"]["registrations"]["orchestrators"], 4);
+
+    // A node that refuses ranges over 4 blocks: the scans start at 1000 blocks (clipped to the
+    // chain's ~30), halve on each refusal, and give the same figures.
+    let proxy = anvil::RpcProxy::start(&node.url());
+    proxy.limit_log_range(4);
+    let out = podium()
+        .arg("report")
+        .arg("--program")
+        .arg(&program)
+        .arg("--rounds")
+        .arg(&rounds)
+        .args(["--rpc-url", &proxy.url, "--rpc-retries", "0"])
+        .args(["--distributor", &distributor.to_string()])
+        .args(["--bonding-manager", &bm.to_string()])
+        .args(["--log-blocks", "1000", "--json"])
+        .env_remove("ETH_RPC_URL")
+        .env_remove("PODIUM_DEPLOYMENT")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let limited: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for n in 0..2 {
+        assert_eq!(
+            limited["rounds"][n]["newlyRegisteredAccounts"],
+            json_first["rounds"][n]["newlyRegisteredAccounts"],
+            "round {}",
+            n + 1
+        );
+    }
+    let reg = &limited["chain"]["registrations"];
+    assert_eq!(reg["events"], 11);
+    // The first range is the whole chain (under 1000 blocks), refused until halved to 4 or fewer.
+    assert!(
+        reg["refusedRanges"].as_u64().unwrap() >= 2,
+        "the node refused the wide ranges: {reg}"
+    );
+    let requests = proxy.count("eth_getLogs");
+    assert_eq!(
+        limited["chain"]["logQueries"].as_u64(),
+        Some(requests),
+        "every request counted, refused ones too"
+    );
     node.stop();
 }

@@ -10,10 +10,10 @@ use crate::output::addr;
 pub(crate) const NOTES: [&str; 4] = [
     "Newly registered (on chain): orchestrators whose first TranscoderUpdate or TranscoderActivated \
      event on the BondingManager, read from its deployment block (or --registrations-from-block), \
-     falls in the round's window (by block time); an orchestrator that registered before the program, or that updates its terms \
-     again, is not counted again. Unavailable without --rpc-url or a BondingManager. First seen in \
-     the scores (the second figure): in the round's scores (any region) and in no earlier round's; in \
-     round 1 everyone scored is.",
+     falls in the round's window (by block time); an orchestrator that registered before the \
+     program, or that updates its terms again, is not counted again. Unavailable without --rpc-url \
+     or a BondingManager. First seen in the scores (the second figure): in the round's scores (any \
+     region) and in no earlier round's; in round 1 everyone scored is.",
     "Met the threshold: scored at least the region's threshold and not excluded by the rules; an \
      orchestrator counts once overall however many regions it met it in.",
     "Top 5: the five best scores in the region among everyone on the leaderboard, excluded accounts \
