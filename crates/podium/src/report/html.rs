@@ -269,7 +269,7 @@ impl Report {
                 format!("r{}.registered", r.metrics.round),
                 a.len(),
             ),
-            None => text(self.registered_text(r)),
+            None => text(Self::registered_text(r)),
         }
     }
 

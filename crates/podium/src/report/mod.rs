@@ -596,15 +596,12 @@ impl Report {
         }
     }
 
-    /// The on-chain "newly registered" figure of a round, or why it is missing, for people.
-    pub(crate) fn registered_text(&self, r: &RoundReport) -> String {
-        match &r.registered {
-            Some(a) => a.len().to_string(),
-            None => self
-                .registrations_unavailable()
-                .map_or("unavailable", |w| w.split(':').next().unwrap_or(w))
-                .to_owned(),
-        }
+    /// The on-chain "newly registered" figure of a round for a table cell: the count, or
+    /// "unavailable" (the reason is printed once, under the table).
+    pub(crate) fn registered_text(r: &RoundReport) -> String {
+        r.registered
+            .as_ref()
+            .map_or_else(|| "unavailable".into(), |a| a.len().to_string())
     }
 
     /// An amount for people: whole tokens, rounded to 2 decimals, thousands separated.

@@ -55,7 +55,7 @@ impl Report {
                 utc(r.window.1),
                 m.scored.to_string(),
                 m.met.to_string(),
-                self.registered_text(r),
+                Self::registered_text(r),
                 m.new.len().to_string(),
                 self.tokens(m.paid),
                 self.tokens(m.unallocated),
