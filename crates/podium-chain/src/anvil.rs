@@ -382,3 +382,142 @@ pub async fn deploy_distributor(
     )
     .await
 }
+
+/// A JSON-RPC proxy in front of a node, a real HTTP server on a free localhost port that the test
+/// starts, which can refuse wide `eth_getLogs` ranges the way hosted endpoints do (a JSON-RPC error
+/// reply "query returned more than 10000 results") and counts requests by method. Its threads end
+/// with the test process. (podium-claim's tests have an older copy with an outage switch; it can
+/// use this one.)
+pub struct RpcProxy {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    log_limit: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    counts: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, u64>>>,
+}
+
+impl RpcProxy {
+    /// Forwards to `upstream` (`http://127.0.0.1:PORT`).
+    pub fn start(upstream: &str) -> Self {
+        use std::sync::{Arc, Mutex, atomic::AtomicU64};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding a free localhost port");
+        let url = format!("http://{}", listener.local_addr().expect("a local address"));
+        let target = upstream
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned();
+        let log_limit = Arc::new(AtomicU64::new(0));
+        let counts = Arc::new(Mutex::new(std::collections::BTreeMap::new()));
+        let (l, c) = (log_limit.clone(), counts.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (l, c, target) = (l.clone(), c.clone(), target.clone());
+                std::thread::spawn(move || proxy_connection(stream, &target, &l, &c));
+            }
+        });
+        Self {
+            url,
+            log_limit,
+            counts,
+        }
+    }
+
+    /// Refuses `eth_getLogs` over more than `blocks` blocks (0: no limit).
+    pub fn limit_log_range(&self, blocks: u64) {
+        self.log_limit
+            .store(blocks, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Requests seen for `method`.
+    pub fn count(&self, method: &str) -> u64 {
+        self.counts
+            .lock()
+            .expect("the counts lock")
+            .get(method)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// One HTTP/1.1 message: its head and its body (by Content-Length).
+fn read_http(stream: &mut impl std::io::Read) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let len = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
+fn proxy_connection(
+    mut client: TcpStream,
+    target: &str,
+    log_limit: &std::sync::atomic::AtomicU64,
+    counts: &std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
+) {
+    use std::{io::Write, sync::atomic::Ordering};
+    while let Some((_, body)) = read_http(&mut client) {
+        let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let method = request["method"].as_str().unwrap_or("?").to_owned();
+        if let Ok(mut c) = counts.lock() {
+            *c.entry(method.clone()).or_default() += 1;
+        }
+        let limit = log_limit.load(Ordering::SeqCst);
+        let block = |v: &serde_json::Value| {
+            v.as_str()
+                .and_then(|h| u64::from_str_radix(h.trim_start_matches("0x"), 16).ok())
+        };
+        let refused = method == "eth_getLogs" && limit > 0 && {
+            let f = &request["params"][0];
+            match (block(&f["fromBlock"]), block(&f["toBlock"])) {
+                (Some(from), Some(to)) => to.saturating_sub(from) + 1 > limit,
+                _ => true, // "latest" and friends: unbounded
+            }
+        };
+        let answer = if refused {
+            serde_json::json!({
+                "jsonrpc": "2.0",
+                "id": request["id"],
+                "error": {"code": -32005, "message": "query returned more than 10000 results"}
+            })
+            .to_string()
+            .into_bytes()
+        } else {
+            let Ok(mut up) = TcpStream::connect(target) else {
+                let _ = client.shutdown(std::net::Shutdown::Both);
+                return;
+            };
+            let _ = write!(
+                up,
+                "POST / HTTP/1.1\r\nHost: {target}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = up.write_all(&body);
+            let Some((_, answer)) = read_http(&mut up) else {
+                let _ = client.shutdown(std::net::Shutdown::Both);
+                return;
+            };
+            answer
+        };
+        let _ = write!(
+            client,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            answer.len()
+        );
+        let _ = client.write_all(&answer);
+    }
+}

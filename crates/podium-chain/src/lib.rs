@@ -35,7 +35,7 @@ mod child;
 pub use alloy;
 pub use error::{Error, Refusal, Result};
 pub use program::{Deployment, DistributorOpts, ProgramConfig};
-pub use rpc::{Chain, RpcOpts};
+pub use rpc::{Chain, LogScan, RpcOpts};
 pub use send::{Fees, Nonces, SendOpts, Sender, Sent};
 pub use wallet::{Wallet, WalletOpts};
 

@@ -185,15 +185,32 @@ impl Chain {
     /// time; when the provider refuses a range as too wide (or too many results), halves it and
     /// backs off a little, down to single blocks. Bounded: at most [`MAX_LOG_REQUESTS`] requests.
     pub async fn logs(&self, filter: &Filter, from: u64, to: u64) -> Result<Vec<Log>> {
+        let mut scan = LogScan::new(LOG_STEP);
+        self.scan_logs(filter, from, to, &mut scan).await
+    }
+
+    /// [`Chain::logs`] with the request sizing of `scan`, which also counts the requests made (one
+    /// `LogScan` can be reused across calls to add them up). Halves the range on a refusal as
+    /// [`Chain::logs`] does; with [`LogScan::growing`], doubles it after each answered request until
+    /// the first refusal, so a sparse event over hundreds of millions of blocks takes a few requests
+    /// on a node without a range limit and still works, in ranges it accepts, on one with a limit.
+    pub async fn scan_logs(
+        &self,
+        filter: &Filter,
+        from: u64,
+        to: u64,
+        scan: &mut LogScan,
+    ) -> Result<Vec<Log>> {
         let mut out = Vec::new();
-        let mut step = LOG_STEP;
+        let mut step = scan.first.max(1);
+        let mut grow = scan.grow;
         let mut start = from;
-        let mut requests = 0usize;
+        let mut made = 0usize;
         let mut refusals = 0u32;
         while start <= to {
             let end = start.saturating_add(step - 1).min(to);
-            requests += 1;
-            if requests > MAX_LOG_REQUESTS {
+            made += 1;
+            if made > MAX_LOG_REQUESTS {
                 return Err(Error::Other(format!(
                     "reading logs of blocks {from}..={to} from {} took more than {MAX_LOG_REQUESTS} \
                      requests; the provider serves too few blocks per request",
@@ -201,10 +218,18 @@ impl Chain {
                 )));
             }
             let ranged = filter.clone().from_block(start).to_block(end);
-            match self.provider.get_logs(&ranged).await {
+            let answer = self.provider.get_logs(&ranged).await;
+            scan.requests += 1;
+            match answer {
                 Ok(logs) => {
                     out.extend(logs);
-                    start = end + 1;
+                    start = match end.checked_add(1) {
+                        Some(next) => next,
+                        None => break,
+                    };
+                    if grow {
+                        step = step.saturating_mul(2);
+                    }
                 }
                 Err(err) => match self.rpc_err("eth_getLogs", err) {
                     Error::Refused {
@@ -213,7 +238,9 @@ impl Chain {
                         ..
                     } if end > start => {
                         step = (end - start).div_ceil(2).max(1);
+                        grow = false;
                         refusals += 1;
+                        scan.refusals += 1;
                         tracing::debug!(%message, step, "log range refused; halving it");
                         tokio::time::sleep(Duration::from_millis(50 * u64::from(refusals.min(20))))
                             .await;
@@ -254,6 +281,39 @@ impl Chain {
             .map_err(|e| self.rpc_err("eth_getBlockByNumber", e))?
             .ok_or_else(|| Error::Other(format!("{} returned no latest block", self.url)))?;
         Ok(block.header.timestamp)
+    }
+}
+
+/// How [`Chain::scan_logs`] sizes its `eth_getLogs` requests, and what it made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogScan {
+    /// Blocks in the first request.
+    pub first: u64,
+    /// Double the range after each answered request, until the first refusal.
+    pub grow: bool,
+    /// Requests made so far (answered or refused).
+    pub requests: usize,
+    /// Requests the provider refused as too wide.
+    pub refusals: usize,
+}
+
+impl LogScan {
+    /// At most `first` blocks per request (fewer after a refusal).
+    pub fn new(first: u64) -> Self {
+        Self {
+            first,
+            grow: false,
+            requests: 0,
+            refusals: 0,
+        }
+    }
+
+    /// Starts at `first` blocks and doubles after each answered request until the node refuses.
+    pub fn growing(first: u64) -> Self {
+        Self {
+            grow: true,
+            ..Self::new(first)
+        }
     }
 }
 

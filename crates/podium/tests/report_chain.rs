@@ -351,6 +351,10 @@ fn claims_and_stake_from_the_chain() {
         chain_part["logQueries"].as_u64().unwrap() > 4,
         "logs are read in ranges of 3 blocks"
     );
+    // A, B and C bonded to themselves after the program: registrations, but in no round.
+    assert_eq!(chain_part["registrations"]["orchestrators"], 3);
+    assert_eq!(json["rounds"][0]["newlyRegistered"], 0);
+    assert_eq!(json["rounds"][1]["newlyRegistered"], 0);
     assert!(
         json["warnings"].as_array().unwrap().is_empty(),
         "{}",
@@ -380,7 +384,10 @@ fn claims_and_stake_from_the_chain() {
         assert_eq!(posted["total"], tokens(100).to_string());
         assert_eq!(posted["transaction"], post_txs[i].to_string());
     }
-    assert_eq!(json["rounds"][1]["new"], 1, "F is new in round 2");
+    assert_eq!(
+        json["rounds"][1]["firstSeenInScores"], 1,
+        "F is first seen in round 2's scores"
+    );
 
     // The page has the two chain charts per round, and the hashes.
     let html = fs::read_to_string(&page).unwrap();
@@ -410,6 +417,306 @@ fn claims_and_stake_from_the_chain() {
     eprintln!(
         "report with chain data: {}",
         keep.join("report.html").display()
+    );
+    node.stop();
+}
+
+/// Runs `podium report` on `node` with `extra` arguments; returns stdout.
+fn report(program: &Path, rounds: &Path, node: &Anvil, extra: &[&str]) -> String {
+    let out = podium()
+        .arg("report")
+        .arg("--program")
+        .arg(program)
+        .arg("--rounds")
+        .arg(rounds)
+        .args(["--rpc-url", &node.url()])
+        .args(extra)
+        .env_remove("ETH_RPC_URL")
+        .env_remove("PODIUM_DEPLOYMENT")
+        .env_remove("PODIUM_BONDING_MANAGER")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// "Newly registered" from the BondingManager double's `TranscoderActivated` / `TranscoderUpdate`
+/// events: the committee's key registers before the program (not counted, not even when it updates
+/// its terms in round 1), A registers in round 1 and updates its terms in round 2 (counted once, in
+/// round 1), B registers in round 2 and sets its terms twice, C registers in round 2. The scores
+/// tell another story (D and A first seen in round 1, B and F in round 2), shown beside it.
+#[test]
+fn newly_registered_from_the_bonding_manager() {
+    let node = Anvil::spawn();
+    let chain = block_on(node.chain());
+    let dir = tempfile::tempdir().unwrap();
+    let rounds = dir.path().join("rounds");
+    let committee = anvil::dev_wallet(0);
+    let (a, b, c) = (
+        anvil::dev_wallet(1),
+        anvil::dev_wallet(2),
+        anvil::dev_wallet(3),
+    );
+    let [addr_x, addr_a, addr_b, addr_c] = [0, 1, 2, 3].map(|i| anvil::dev_signer(i).address());
+
+    let token =
+        block_on(anvil::deploy_test_token(&chain, &committee)).expect("anvil::deploy_test_token");
+    for who in [addr_x, addr_a, addr_b, addr_c] {
+        block_on(anvil::mint(&chain, &committee, token, who, tokens(100))).expect("anvil::mint");
+    }
+    let start = block_on(chain.now()).unwrap() + 1_000;
+    let params = anvil::DistributorParams {
+        token,
+        funder: addr_x,
+        committee: addr_x,
+        start,
+        round_duration: WEEK,
+        round_count: 2,
+        round_budget: tokens(100),
+        root_delay: DAY,
+        claim_window: 60 * DAY,
+    };
+    let distributor = block_on(anvil::deploy_distributor(&chain, &committee, &params))
+        .expect("anvil::deploy_distributor");
+    let bm_init = [
+        BondingManagerDouble::BYTECODE.to_vec(),
+        BondingManagerDouble::constructorCall { token }.abi_encode(),
+    ]
+    .concat();
+    let bm = Address::from_word(block_on(send(
+        &chain,
+        &committee,
+        None,
+        bm_init,
+        "deploy BondingManagerDouble",
+    )));
+    let program = dir.path().join("program.toml");
+    fs::write(
+        &program,
+        format!(
+            "chain_id = {}\ntoken = \"{token}\"\nfunder = \"{addr_x}\"\ncommittee = \"{addr_x}\"\nstart = {start}\n\
+             round_duration = \"7d\"\nround_count = 2\nround_budget = \"100\"\nroot_delay = \"1d\"\nclaim_window = \"60d\"\n",
+            node.chain_id()
+        ),
+    )
+    .unwrap();
+    scores(&rounds, 1, &[(addr_a, 0.9), (D, 0.6)]);
+    scores(
+        &rounds,
+        2,
+        &[(addr_a, 0.9), (D, 0.6), (addr_b, 0.8), (F, 0.5)],
+    );
+    for n in 1..=2u64 {
+        let r = rounds.join(format!("round-{n}"));
+        podium()
+            .args(["build", "--round", &n.to_string(), "--rules"])
+            .arg(r.join("rules.toml"))
+            .arg("--scores")
+            .arg(r.join("scores/leaderboard.json"))
+            .arg("--out")
+            .arg(r.join("distribution.json"))
+            .args([
+                "--chain-id",
+                &node.chain_id().to_string(),
+                "--distributor",
+                &distributor.to_string(),
+            ])
+            .assert()
+            .success();
+    }
+
+    let after_x = block_on(async {
+        let approve = IERC20::approveCall {
+            spender: bm,
+            amount: tokens(100),
+        }
+        .abi_encode();
+        let bond_self = |who: Address| {
+            BondingManagerDouble::bondCall {
+                amount: tokens(10),
+                to: who,
+            }
+            .abi_encode()
+        };
+        let terms = |cut: u64| {
+            BondingManagerDouble::transcoderCall {
+                rewardCut: U256::from(cut),
+                feeShare: U256::from(500_000u64),
+            }
+            .abi_encode()
+        };
+        for w in [&committee, &a, &b, &c] {
+            send(&chain, w, Some(token), approve.clone(), "approve").await;
+        }
+        // Before the program: the committee's key registers (self-bond: TranscoderActivated; terms:
+        // TranscoderUpdate).
+        send(&chain, &committee, Some(bm), bond_self(addr_x), "X bonds").await;
+        send(&chain, &committee, Some(bm), terms(100_000), "X sets terms").await;
+        let after_x = {
+            use podium_chain::alloy::providers::Provider;
+            chain.provider.get_block_number().await.unwrap()
+        };
+
+        // Round 1: A registers; X updates its terms (already registered).
+        anvil::warp(&chain, start + DAY).await.expect("anvil::warp");
+        send(&chain, &a, Some(bm), bond_self(addr_a), "A bonds").await;
+        send(&chain, &a, Some(bm), terms(100_000), "A sets terms").await;
+        send(&chain, &committee, Some(bm), terms(200_000), "X updates").await;
+
+        // Round 2: B registers and sets its terms twice; C registers; A updates its terms.
+        anvil::warp(&chain, start + WEEK + DAY)
+            .await
+            .expect("anvil::warp");
+        send(&chain, &b, Some(bm), bond_self(addr_b), "B bonds").await;
+        send(&chain, &b, Some(bm), terms(100_000), "B sets terms").await;
+        send(&chain, &b, Some(bm), terms(150_000), "B sets terms again").await;
+        send(&chain, &c, Some(bm), bond_self(addr_c), "C bonds").await;
+        send(&chain, &c, Some(bm), terms(100_000), "C sets terms").await;
+        send(&chain, &a, Some(bm), terms(300_000), "A updates").await;
+        anvil::warp(&chain, start + 2 * WEEK + DAY)
+            .await
+            .expect("anvil::warp");
+        after_x
+    });
+
+    let base = [
+        "--distributor".to_owned(),
+        distributor.to_string(),
+        "--bonding-manager".to_owned(),
+        bm.to_string(),
+        "--log-blocks".to_owned(),
+        "1".to_owned(),
+    ];
+    let base: Vec<&str> = base.iter().map(String::as_str).collect();
+    let page = dir.path().join("report.html");
+    let mut args = base.clone();
+    args.extend(["--json", "--html", page.to_str().unwrap()]);
+    let json: Value = serde_json::from_str(&report(&program, &rounds, &node, &args)).unwrap();
+    let json_first = json.clone();
+    let registered: Vec<Value> = json["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["newlyRegistered"].clone())
+        .collect();
+    assert_eq!(registered, [1, 2], "A in round 1; B and C in round 2");
+    let accounts = |n: usize| json["rounds"][n]["newlyRegisteredAccounts"].clone();
+    assert_eq!(accounts(0), serde_json::json!([addr_a.to_string()]));
+    let mut bc = [addr_b, addr_c];
+    bc.sort();
+    assert_eq!(
+        accounts(1),
+        serde_json::json!([bc[0].to_string(), bc[1].to_string()])
+    );
+    let seen: Vec<Value> = json["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["firstSeenInScores"].clone())
+        .collect();
+    assert_eq!(seen, [2, 2], "A and D, then B and F, in the scores");
+    assert!(json["newlyRegisteredUnavailable"].is_null());
+    let reg = &json["chain"]["registrations"];
+    assert_eq!(reg["fromBlock"], 0, "not Livepeer's BondingManager: from 0");
+    assert_eq!(reg["orchestrators"], 4, "X, A, B and C");
+    // X: 2 + 1; A: 2 + 1; B: 1 + 2; C: 2.
+    assert_eq!(reg["events"], 11);
+    // With --log-blocks 1: the distributor's logs in one request per block (no claims, so no Bond
+    // reads), the registrations in ranges of 1, 2, 4, … blocks: a handful of requests, not one per
+    // block.
+    let blocks = json["chain"]["latestBlock"].as_u64().unwrap() + 1;
+    let queries = json["chain"]["logQueries"].as_u64().unwrap();
+    assert!(
+        queries > blocks && queries <= blocks + 7,
+        "{queries} requests for {blocks} blocks"
+    );
+
+    // The page has both figures, the chain's with its key.
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<th>newly registered (chain)</th><th>first seen in scores</th>"));
+    let cells = elements(&html, "td");
+    for (n, want) in [("1", "1"), ("2", "2")] {
+        let key = format!("r{n}.registered");
+        let shown: Vec<&str> = cells
+            .iter()
+            .filter(|c| attr(c, "data-k") == Some(key.as_str()))
+            .filter_map(|c| attr(c, "data-value"))
+            .collect();
+        assert_eq!(shown, [want], "{key}");
+    }
+    assert!(html.contains(&addr_a.to_string()), "round 1 names A");
+
+    // The tables too.
+    let text = report(&program, &rounds, &node, &base);
+    eprintln!("{text}");
+    assert!(text.contains("newly registered (chain)"), "{text}");
+    assert!(text.contains("first seen in scores"), "{text}");
+    assert!(
+        text.contains(&format!("Newly registered in round 1: {addr_a}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Registrations read from block 0: 11 TranscoderUpdate/TranscoderActivated events of 4 orchestrators."),
+        "{text}"
+    );
+
+    // Reading from after X's registration forgets it: its update in round 1 then counts as new.
+    let mut args = base.clone();
+    let from = (after_x + 1).to_string();
+    args.extend(["--registrations-from-block", &from, "--json"]);
+    let json: Value = serde_json::from_str(&report(&program, &rounds, &node, &args)).unwrap();
+    assert_eq!(json["rounds"][0]["newlyRegistered"], 2, "A and X");
+    assert_eq!(json["chain"]["registrations"]["fromBlock"], after_x + 1);
+    assert_eq!(json["chain"]["registrations"]["orchestrators"], 4);
+
+    // A node that refuses ranges over 4 blocks: the scans start at 1000 blocks (clipped to the
+    // chain's ~30), halve on each refusal, and give the same figures.
+    let proxy = anvil::RpcProxy::start(&node.url());
+    proxy.limit_log_range(4);
+    let out = podium()
+        .arg("report")
+        .arg("--program")
+        .arg(&program)
+        .arg("--rounds")
+        .arg(&rounds)
+        .args(["--rpc-url", &proxy.url, "--rpc-retries", "0"])
+        .args(["--distributor", &distributor.to_string()])
+        .args(["--bonding-manager", &bm.to_string()])
+        .args(["--log-blocks", "1000", "--json"])
+        .env_remove("ETH_RPC_URL")
+        .env_remove("PODIUM_DEPLOYMENT")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let limited: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for n in 0..2 {
+        assert_eq!(
+            limited["rounds"][n]["newlyRegisteredAccounts"],
+            json_first["rounds"][n]["newlyRegisteredAccounts"],
+            "round {}",
+            n + 1
+        );
+    }
+    let reg = &limited["chain"]["registrations"];
+    assert_eq!(reg["events"], 11);
+    // The first range is the whole chain (under 1000 blocks), refused until halved to 4 or fewer.
+    assert!(
+        reg["refusedRanges"].as_u64().unwrap() >= 2,
+        "the node refused the wide ranges: {reg}"
+    );
+    let requests = proxy.count("eth_getLogs");
+    assert_eq!(
+        limited["chain"]["logQueries"].as_u64(),
+        Some(requests),
+        "every request counted, refused ones too"
     );
     node.stop();
 }

@@ -19,7 +19,7 @@ fn json_has_the_hand_worked_metrics() {
     let dir = tempfile::tempdir().unwrap();
     let (program, rounds) = demo_layout(dir.path(), 3);
     let json = report_json(&program, &rounds, &[]);
-    assert_eq!(json["format"], "podium-report-v1");
+    assert_eq!(json["format"], "podium-report-v2");
     assert_eq!(
         json["program"]["symbol"], "LPT",
         "LPT on chain 42161 is named"
@@ -32,13 +32,13 @@ fn json_has_the_hand_worked_metrics() {
             (
                 r["scored"].as_u64().unwrap(),
                 r["metThreshold"].as_u64().unwrap(),
-                r["new"].as_u64().unwrap(),
+                r["firstSeenInScores"].as_u64().unwrap(),
             )
         })
         .collect();
     assert_eq!(overall, [(30, 23, 30), (31, 19, 1), (31, 25, 0)]);
     assert_eq!(
-        r[1]["newAccounts"],
+        r[1]["firstSeenInScoresAccounts"],
         serde_json::json!(["0x7D86687F980A56b832e9378952B738b614A99dc6"])
     );
     let met = |round: usize| -> Vec<u64> {
@@ -70,6 +70,15 @@ fn json_has_the_hand_worked_metrics() {
             .unwrap();
     assert_eq!(r[2]["root"], file["root"]);
     assert!(json["chain"].is_null() && r[0]["chain"].is_null());
+    // Without a node the on-chain figure is unavailable, not 0.
+    for round in r {
+        assert!(round["newlyRegistered"].is_null(), "{round}");
+        assert!(round["newlyRegisteredAccounts"].is_null());
+    }
+    assert_eq!(
+        json["newlyRegisteredUnavailable"],
+        "unavailable: the chain was not read (no --rpc-url)"
+    );
     assert!(
         json["notes"][0]
             .as_str()
@@ -95,7 +104,14 @@ fn tables_name_the_metrics_and_how_new_is_measured() {
         .stdout(contains("top 5 scores"))
         .stdout(contains("0.9667 0xBcd4…4096"))
         .stdout(contains("6,575.30"))
-        .stdout(contains("Newly registered: an orchestrator counts as new"));
+        .stdout(contains("newly registered (chain)"))
+        .stdout(contains("first seen in scores"))
+        .stdout(contains(
+            "Newly registered (chain): unavailable: the chain was not read (no --rpc-url).",
+        ))
+        .stdout(contains(
+            "Newly registered (on chain): orchestrators whose first",
+        ));
 }
 
 #[test]
@@ -158,7 +174,21 @@ fn html_page_is_self_contained_with_a_chart_per_metric_per_round() {
             );
         }
     }
-    assert!(html.contains("Newly registered: an orchestrator counts as new"));
+    assert!(html.contains("Newly registered (on chain): orchestrators whose first"));
+    // Both figures are in the overview table: the chain's as unavailable (not 0), the scores' as
+    // numbers.
+    assert!(html.contains("<th>newly registered (chain)</th><th>first seen in scores</th>"));
+    assert!(
+        !cells
+            .iter()
+            .any(|c| attr(c, "data-k").is_some_and(|k| k.ends_with(".registered"))),
+        "no on-chain registration number without a node"
+    );
+    assert_eq!(
+        html.matches("<td>unavailable</td>").count(),
+        3,
+        "one unavailable cell per round"
+    );
     assert!(html.contains(json["rounds"][0]["root"].as_str().unwrap()));
 }
 

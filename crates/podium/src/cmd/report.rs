@@ -13,9 +13,10 @@ use crate::{
 };
 
 /// Report on the program: per round, orchestrators meeting the threshold (per region and overall),
-/// the top 5 scores per region, orchestrators seen for the first time, and tokens allocated and
-/// unallocated per region; with --rpc-url also claimed and unclaimed per round and the share of
-/// claimed tokens staked within 7 days of the claim.
+/// the top 5 scores per region, orchestrators seen for the first time in the scores, and tokens
+/// allocated and unallocated per region; with --rpc-url also orchestrators newly registered on the
+/// BondingManager, claimed and unclaimed per round and the share of claimed tokens staked within 7
+/// days of the claim.
 ///
 /// Rounds directory layout: DIR/round-N/rules.toml, DIR/round-N/scores/ (the round's .json/.csv
 /// score files; or DIR/round-N/scores.json), and DIR/round-N/distribution.json (or DIR/round-N.json),
@@ -41,7 +42,13 @@ pub(crate) struct ReportArgs {
     /// First block of the distributor's logs (default: the deployment record's block, else 0).
     #[arg(long, value_name = "BLOCK")]
     from_block: Option<u64>,
-    /// Most blocks per eth_getLogs request (public endpoints refuse wide ranges).
+    /// First block of the BondingManager's registrations (TranscoderUpdate, TranscoderActivated):
+    /// an orchestrator whose first one is older is not new (default: 5856381, the deployment block,
+    /// for Livepeer's BondingManager on chain 42161; else 0).
+    #[arg(long, value_name = "BLOCK")]
+    registrations_from_block: Option<u64>,
+    /// Most blocks per eth_getLogs request (public endpoints refuse wide ranges; a refused range is
+    /// halved). The registration scan starts with this many and doubles until the node refuses.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     log_blocks: u64,
     #[command(flatten)]
@@ -58,6 +65,7 @@ impl ReportArgs {
             distributor: self.distributor.clone(),
             bonding_manager: self.bonding_manager,
             from_block: self.from_block,
+            registrations_from_block: self.registrations_from_block,
             log_blocks: self.log_blocks,
         });
         if chain.is_none() && self.distributor.is_given() {

@@ -1,14 +1,16 @@
 //! What the report reads from the chain: the distributor's `RootPosted`, `RootRevoked` and `Claimed`
-//! events, and the BondingManager's `Bond` events of the addresses that received claimed tokens. Logs
-//! are queried in block ranges of at most `log_blocks` blocks (public endpoints refuse wide ranges),
-//! through the chain library's retrying provider.
+//! events, the BondingManager's `Bond` events of the addresses that received claimed tokens, and its
+//! `TranscoderUpdate` and `TranscoderActivated` events (registrations). Logs are read with the chain
+//! library's [`Chain::scan_logs`]: ranges of at most `log_blocks` blocks (halved when the node
+//! refuses a range), and for the registrations, which are sparse and read from the BondingManager's
+//! deployment, ranges that double until the node refuses one.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_primitives::{Address, B256, U256};
 use eyre::{WrapErr, eyre};
 use podium_chain::{
-    Chain,
+    Chain, LogScan,
     alloy::{
         eips::BlockNumberOrTag,
         providers::Provider,
@@ -16,7 +18,7 @@ use podium_chain::{
         sol_types::SolEvent,
     },
     bindings::{
-        BondingManagerDouble::Bond,
+        BondingManagerDouble::{Bond, TranscoderActivated, TranscoderUpdate},
         PodiumDistributor::{self, Claimed, RootPosted, RootRevoked},
     },
 };
@@ -27,6 +29,11 @@ use super::stake::{BondEvent, ClaimEvent, Position};
 /// no other address is given.
 pub(crate) const ARBITRUM_BONDING_MANAGER: Address =
     alloy_primitives::address!("35Bcf3c30594191d53231E4FF333E8A770453e40");
+
+/// The block of the transaction that deployed [`ARBITRUM_BONDING_MANAGER`] (livepeer/protocol,
+/// `deployments/arbitrumMainnet/BondingManagerProxy.json`, receipt `blockNumber`): no registration on
+/// it is older.
+pub(crate) const ARBITRUM_BONDING_MANAGER_BLOCK: u64 = 5_856_381;
 
 /// Addresses per `eth_getLogs` topic list, so requests stay small.
 const ADDRESSES_PER_QUERY: usize = 100;
@@ -65,8 +72,34 @@ pub(crate) struct Facts {
     pub(crate) claims: Vec<ClaimEvent>,
     /// `None` when no BondingManager is known.
     pub(crate) bonds: Option<Vec<BondEvent>>,
+    /// Each orchestrator's first registration event on the BondingManager; `None` when no
+    /// BondingManager is known.
+    pub(crate) registrations: Option<Registrations>,
     /// `eth_getLogs` requests made.
     pub(crate) log_queries: usize,
+}
+
+/// Registrations read from the BondingManager.
+#[derive(Debug, Clone)]
+pub(crate) struct Registrations {
+    /// First block read.
+    pub(crate) from_block: u64,
+    /// `TranscoderUpdate` and `TranscoderActivated` events read.
+    pub(crate) events: usize,
+    /// Per orchestrator, its first such event: when (block time) and which.
+    pub(crate) first: BTreeMap<Address, FirstRegistration>,
+    /// Requests the node refused as too wide (each was asked again, halved).
+    pub(crate) refusals: usize,
+}
+
+/// An orchestrator's first `TranscoderUpdate` or `TranscoderActivated`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FirstRegistration {
+    pub(crate) time: u64,
+    pub(crate) at: Position,
+    /// `TranscoderUpdate` or `TranscoderActivated`.
+    pub(crate) event: &'static str,
+    pub(crate) tx: B256,
 }
 
 /// Block timestamps, fetched once per block when the node does not put them in its logs.
@@ -111,42 +144,28 @@ fn small(v: U256, what: &str) -> eyre::Result<u64> {
     u64::try_from(v).map_err(|_| eyre!("{what} {v} does not fit in 64 bits"))
 }
 
-/// Queries `filter` over `from..=to` in ranges of `step` blocks.
-async fn logs_in_ranges(
-    chain: &Chain,
-    filter: &Filter,
-    from: u64,
-    to: u64,
-    step: u64,
-    queries: &mut usize,
-) -> eyre::Result<Vec<Log>> {
-    let mut out = Vec::new();
-    let mut start = from;
-    while start <= to {
-        let end = start.saturating_add(step.max(1) - 1).min(to);
-        let f = filter.clone().from_block(start).to_block(end);
-        let logs = chain
-            .provider
-            .get_logs(&f)
-            .await
-            .map_err(|e| chain.rpc_err("eth_getLogs", e))
-            .wrap_err_with(|| format!("reading logs of blocks {start}..={end}"))?;
-        *queries += 1;
-        out.extend(logs);
-        start = end + 1;
-    }
-    Ok(out)
+/// Where and how to read.
+pub(crate) struct Read {
+    pub(crate) distributor: Address,
+    pub(crate) bonding_manager: Option<Address>,
+    /// Where the distributor's logs start (its deployment block when known); bonds are read from
+    /// the first claim's block on.
+    pub(crate) from_block: u64,
+    /// Where the BondingManager's registrations start (its deployment block when known).
+    pub(crate) registrations_from_block: u64,
+    /// Most blocks per `eth_getLogs` request (the first request of the registration scan).
+    pub(crate) log_blocks: u64,
 }
 
-/// Reads the facts. `from_block` is where the distributor's logs start (its deployment block when
-/// known); bonds are read from the first claim's block on.
-pub(crate) async fn read(
-    chain: &Chain,
-    distributor: Address,
-    bonding_manager: Option<Address>,
-    from_block: u64,
-    log_blocks: u64,
-) -> eyre::Result<Facts> {
+/// Reads the facts.
+pub(crate) async fn read(chain: &Chain, read: &Read) -> eyre::Result<Facts> {
+    let Read {
+        distributor,
+        bonding_manager,
+        from_block,
+        registrations_from_block,
+        log_blocks,
+    } = *read;
     podium_chain::distributor::expect_code(chain, distributor).await?;
     let token = PodiumDistributor::new(distributor, &chain.provider)
         .TOKEN()
@@ -164,22 +183,17 @@ pub(crate) async fn read(
         chain,
         cache: BTreeMap::new(),
     };
-    let mut log_queries = 0;
+    let mut scan = LogScan::new(log_blocks);
 
     let filter = Filter::new().address(distributor).event_signature(vec![
         RootPosted::SIGNATURE_HASH,
         RootRevoked::SIGNATURE_HASH,
         Claimed::SIGNATURE_HASH,
     ]);
-    let mut logs = logs_in_ranges(
-        chain,
-        &filter,
-        from_block,
-        latest_block,
-        log_blocks,
-        &mut log_queries,
-    )
-    .await?;
+    let mut logs = chain
+        .scan_logs(&filter, from_block, latest_block, &mut scan)
+        .await
+        .wrap_err_with(|| format!("reading the events of the distributor {distributor}"))?;
     logs.sort_by_key(|l| (l.block_number, l.log_index));
     let mut posted = BTreeMap::new();
     let mut revoked: BTreeMap<u64, usize> = BTreeMap::new();
@@ -244,16 +258,10 @@ pub(crate) async fn read(
                         .address(bm)
                         .event_signature(Bond::SIGNATURE_HASH)
                         .topic3(chunk.to_vec());
-                    let logs = logs_in_ranges(
-                        chain,
-                        &filter,
-                        first,
-                        latest_block,
-                        log_blocks,
-                        &mut log_queries,
-                    )
-                    .await
-                    .wrap_err_with(|| format!("reading Bond events of {bm}"))?;
+                    let logs = chain
+                        .scan_logs(&filter, first, latest_block, &mut scan)
+                        .await
+                        .wrap_err_with(|| format!("reading Bond events of {bm}"))?;
                     for log in &logs {
                         let e = Bond::decode_log(&log.inner)
                             .map_err(|e| eyre!("an undecodable Bond event from {bm}: {e}"))?
@@ -268,6 +276,29 @@ pub(crate) async fn read(
                 }
             }
             Some(bonds)
+        }
+    };
+    let registrations = match bonding_manager {
+        None => None,
+        Some(bm) => {
+            let mut grow = LogScan::growing(log_blocks);
+            let r = registrations(
+                chain,
+                bm,
+                registrations_from_block,
+                latest_block,
+                &mut grow,
+                &mut times,
+            )
+            .await
+            .wrap_err_with(|| {
+                format!(
+                    "reading TranscoderUpdate and TranscoderActivated events of {bm} from block \
+                     {registrations_from_block} (--registrations-from-block)"
+                )
+            })?;
+            scan.requests += grow.requests;
+            Some(r)
         }
     };
     Ok(Facts {
@@ -285,6 +316,64 @@ pub(crate) async fn read(
         revoked,
         claims,
         bonds,
-        log_queries,
+        registrations,
+        log_queries: scan.requests,
+    })
+}
+
+/// Each orchestrator's first `TranscoderUpdate` or `TranscoderActivated` on `bm` in
+/// `from..=to`; block times are fetched only for the blocks holding a first event.
+async fn registrations(
+    chain: &Chain,
+    bm: Address,
+    from: u64,
+    to: u64,
+    scan: &mut LogScan,
+    times: &mut Times<'_>,
+) -> eyre::Result<Registrations> {
+    let filter = Filter::new().address(bm).event_signature(vec![
+        TranscoderUpdate::SIGNATURE_HASH,
+        TranscoderActivated::SIGNATURE_HASH,
+    ]);
+    let mut logs = chain.scan_logs(&filter, from, to, scan).await?;
+    logs.sort_by_key(|l| (l.block_number, l.log_index));
+    let mut first: BTreeMap<Address, FirstRegistration> = BTreeMap::new();
+    for log in &logs {
+        let bad = |e| eyre!("an undecodable registration event from {bm}: {e}");
+        let (who, event) = match log.topic0() {
+            Some(&TranscoderUpdate::SIGNATURE_HASH) => (
+                TranscoderUpdate::decode_log(&log.inner)
+                    .map_err(bad)?
+                    .data
+                    .transcoder,
+                "TranscoderUpdate",
+            ),
+            Some(&TranscoderActivated::SIGNATURE_HASH) => (
+                TranscoderActivated::decode_log(&log.inner)
+                    .map_err(bad)?
+                    .data
+                    .transcoder,
+                "TranscoderActivated",
+            ),
+            _ => continue,
+        };
+        if first.contains_key(&who) {
+            continue;
+        }
+        first.insert(
+            who,
+            FirstRegistration {
+                time: times.of(log).await?,
+                at: position(log)?,
+                event,
+                tx: log.transaction_hash.unwrap_or_default(),
+            },
+        );
+    }
+    Ok(Registrations {
+        from_block: from,
+        events: logs.len(),
+        first,
+        refusals: scan.refusals,
     })
 }

@@ -198,7 +198,8 @@ impl Report {
             "ended".into(),
             "scored".into(),
             "met threshold".into(),
-            "new".into(),
+            "newly registered (chain)".into(),
+            "first seen in scores".into(),
             format!("paid ({sym})"),
             format!("unallocated ({sym})"),
             "recipients".into(),
@@ -220,6 +221,7 @@ impl Report {
                     text(utc(r.window.1)),
                     num(m.scored.to_string(), format!("r{n}.all.scored"), m.scored),
                     num(m.met.to_string(), format!("r{n}.all.met"), m.met),
+                    self.registered_cell(r),
                     num(
                         m.new.len().to_string(),
                         format!("r{n}.all.new"),
@@ -257,6 +259,18 @@ impl Report {
             .collect();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         table(o, "Every round", &header, rows);
+    }
+
+    /// The on-chain "newly registered" figure (key `rN.registered`), or why it is unavailable.
+    fn registered_cell(&self, r: &RoundReport) -> Cell {
+        match &r.registered {
+            Some(a) => num(
+                a.len().to_string(),
+                format!("r{}.registered", r.metrics.round),
+                a.len(),
+            ),
+            None => text(Self::registered_text(r)),
+        }
     }
 
     fn staked_cell(&self, r: &RoundReport) -> Cell {
@@ -334,7 +348,7 @@ impl Report {
                 "scored",
                 "met threshold",
                 "excluded",
-                "new",
+                "first seen in scores",
                 &format!("pool ({sym})"),
                 &format!("split ({sym})"),
                 &format!("cut by cap ({sym})"),
@@ -428,6 +442,25 @@ impl Report {
                 )),
             ],
         ];
+        facts.push(vec![
+            text("newly registered on chain"),
+            match &r.registered {
+                Some(a) if !a.is_empty() => raw(format!(
+                    r#"{}: {}"#,
+                    a.len(),
+                    a.iter()
+                        .map(|x| format!(r#"<span class="hash">{}</span>"#, addr(x)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                Some(_) => text("0"),
+                None => text(self.registrations_unavailable().unwrap_or("unavailable")),
+            },
+        ]);
+        facts.push(vec![
+            text("first seen in the scores"),
+            text(m.new.len().to_string()),
+        ]);
         if let Some(c) = &r.chain {
             facts.push(vec![
                 text("root on chain"),
@@ -507,7 +540,19 @@ impl Report {
                 );
             }
         }
-        o.push_str("<li><strong>Seen for the first time</strong>: list the addresses in each round's score files (lower-cased); an address is new in the first round that lists it.</li>");
+        o.push_str("<li><strong>First seen in the scores</strong>: list the addresses in each round's score files (lower-cased); an address is new in the first round that lists it.</li>");
+        if let Some((bm, g)) = self
+            .chain
+            .as_ref()
+            .and_then(|f| Some((f.bonding_manager?, f.registrations.as_ref()?)))
+        {
+            let _ = write!(
+                o,
+                "<li><strong>Newly registered on chain</strong>: <code>cast logs --rpc-url URL --from-block {} --address {} 'TranscoderUpdate(address indexed transcoder, uint256 rewardCut, uint256 feeShare)'</code> and the same with <code>'TranscoderActivated(address indexed transcoder, uint256 activationRound)'</code>; take each transcoder's earliest event of the two and count those whose block time falls in the round.</li>",
+                g.from_block,
+                addr(&bm)
+            );
+        }
         match &self.chain {
             Some(f) => {
                 let _ = write!(

@@ -8,9 +8,12 @@ use crate::output::addr;
 
 /// What the report says about how it counts, in its JSON and on its page.
 pub(crate) const NOTES: [&str; 4] = [
-    "Newly registered: an orchestrator counts as new in the first round whose scores include it \
-     (any region) when no earlier round's scores do; registrations on chain are not read. In round 1 \
-     everyone scored is new.",
+    "Newly registered (on chain): orchestrators whose first TranscoderUpdate or TranscoderActivated \
+     event on the BondingManager, read from its deployment block (or --registrations-from-block), \
+     falls in the round's window (by block time); an orchestrator that registered before the \
+     program, or that updates its terms again, is not counted again. Unavailable without --rpc-url \
+     or a BondingManager. First seen in the scores (the second figure): in the round's scores (any \
+     region) and in no earlier round's; in round 1 everyone scored is.",
     "Met the threshold: scored at least the region's threshold and not excluded by the rules; an \
      orchestrator counts once overall however many regions it met it in.",
     "Top 5: the five best scores in the region among everyone on the leaderboard, excluded accounts \
@@ -36,7 +39,7 @@ fn region_json(r: &RegionMetrics) -> Value {
         "scored": r.scored,
         "metThreshold": r.met,
         "excluded": r.excluded,
-        "new": r.new,
+        "firstSeenInScores": r.new,
         "top5": r.top.iter().map(|t| json!({
             "account": addr(&t.account),
             "score": t.score,
@@ -98,8 +101,11 @@ impl Report {
                     "recipients": m.recipients,
                     "scored": m.scored,
                     "metThreshold": m.met,
-                    "new": m.new.len(),
-                    "newAccounts": m.new.iter().map(addr).collect::<Vec<_>>(),
+                    "newlyRegistered": r.registered.as_ref().map(Vec::len),
+                    "newlyRegisteredAccounts": r.registered.as_ref()
+                        .map(|a| a.iter().map(addr).collect::<Vec<_>>()),
+                    "firstSeenInScores": m.new.len(),
+                    "firstSeenInScoresAccounts": m.new.iter().map(addr).collect::<Vec<_>>(),
                     "regions": m.regions.iter().map(region_json).collect::<Vec<_>>(),
                     "chain": chain,
                 })
@@ -117,6 +123,12 @@ impl Report {
                 "latestBlock": f.latest_block,
                 "time": f.now,
                 "logQueries": f.log_queries,
+                "registrations": f.registrations.as_ref().map(|g| json!({
+                    "fromBlock": g.from_block,
+                    "events": g.events,
+                    "orchestrators": g.first.len(),
+                    "refusedRanges": g.refusals,
+                })),
                 "stakeWindowSeconds": WEEK,
                 "stakeMethod": STAKE_METHOD,
             })
@@ -139,6 +151,7 @@ impl Report {
                 "claimWindow": p.claim_window,
             },
             "notes": NOTES,
+            "newlyRegisteredUnavailable": self.registrations_unavailable(),
             "rounds": rounds,
             "chain": chain,
             "warnings": self.warnings,

@@ -8,8 +8,9 @@
 //!   overall, an orchestrator counts once however many regions it met the threshold in;
 //! - *top 5*: the five highest scores in the region among everyone scored, excluded accounts
 //!   included and flagged (the leaderboard's view);
-//! - *seen for the first time*: in this round's scores (any region) and in no earlier round's scores.
-//!   This is how the report measures "newly registered": it does not read registrations from chain;
+//! - *seen for the first time* (in the scores): in this round's scores (any region) and in no earlier
+//!   round's scores. The report shows it beside "newly registered", which it reads from the
+//!   BondingManager's registration events (see `chain.rs`) when it has a node;
 //! - *paid* per region: what the region's split gave its orchestrators, less the part of the per-round
 //!   cap (and of the minimum payout) attributed to the region. An account capped across several
 //!   regions has its cut attributed to each region in proportion to what it earned there (floored;

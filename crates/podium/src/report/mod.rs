@@ -45,7 +45,8 @@ use self::{
 };
 
 /// The `format` of the JSON report.
-pub(crate) const FORMAT: &str = "podium-report-v1";
+/// v2: `new` became `firstSeenInScores`, beside the on-chain `newlyRegistered`.
+pub(crate) const FORMAT: &str = "podium-report-v2";
 
 /// LPT on Arbitrum One and on Ethereum mainnet: the report names the token LPT when the program pays
 /// one of these on its chain.
@@ -74,6 +75,9 @@ pub(crate) struct ChainSource {
     pub(crate) bonding_manager: Option<Address>,
     /// First block to read the distributor's logs from (default: the deployment record's block, else 0).
     pub(crate) from_block: Option<u64>,
+    /// First block to read the BondingManager's registrations from (default: Livepeer's deployment
+    /// block for Livepeer's BondingManager on Arbitrum One, else 0).
+    pub(crate) registrations_from_block: Option<u64>,
     /// Most blocks per `eth_getLogs` request.
     pub(crate) log_blocks: u64,
 }
@@ -108,6 +112,10 @@ pub(crate) struct RoundReport {
     pub(crate) threshold: Option<f64>,
     /// From the chain.
     pub(crate) chain: Option<RoundChain>,
+    /// Orchestrators whose first `TranscoderUpdate` or `TranscoderActivated` falls in the round's
+    /// window, in address order; `None` when registrations were not read (see
+    /// [`Report::registrations_unavailable`]).
+    pub(crate) registered: Option<Vec<Address>>,
 }
 
 /// One round's chain facts.
@@ -327,9 +335,21 @@ pub(crate) fn build(request: &Request) -> eyre::Result<Report> {
             .first()
             .copied()
             .filter(|t| thresholds.iter().all(|x| x == t));
+        let window = (start, start + program.round_duration);
+        let registered = facts
+            .as_ref()
+            .and_then(|f| f.registrations.as_ref())
+            .map(|reg| {
+                reg.first
+                    .iter()
+                    .filter(|(_, first)| window.0 <= first.time && first.time < window.1)
+                    .map(|(a, _)| *a)
+                    .collect()
+            });
         rounds.push(RoundReport {
             input: request.rounds[(r - 1) as usize].clone(),
-            window: (start, start + program.round_duration),
+            window,
+            registered,
             rules_digest: rules.digest,
             inputs_digest: *inputs_digest,
             root: *root,
@@ -509,6 +529,13 @@ fn read_chain(
         .from_block
         .or(target.record.as_ref().map(|r| r.block))
         .unwrap_or(0);
+    let registrations_from_block = source.registrations_from_block.unwrap_or(
+        if program.chain_id == 42161 && bonding_manager == Some(chain::ARBITRUM_BONDING_MANAGER) {
+            chain::ARBITRUM_BONDING_MANAGER_BLOCK
+        } else {
+            0
+        },
+    );
     podium_chain::block_on(async {
         let chain = source.rpc.connect().await?;
         chain.expect_chain_id(program.chain_id, "from the program file")?;
@@ -517,14 +544,17 @@ fn read_chain(
         }
         chain::read(
             &chain,
-            target.address,
-            bonding_manager,
-            from_block,
-            source.log_blocks,
+            &chain::Read {
+                distributor: target.address,
+                bonding_manager,
+                from_block,
+                registrations_from_block,
+                log_blocks: source.log_blocks,
+            },
         )
         .await
     })
-    .wrap_err("reading claims and stake from the chain")
+    .wrap_err("reading claims, stake and registrations from the chain")
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a reader
@@ -555,6 +585,25 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> eyre::Result<()> {
 }
 
 impl Report {
+    /// Why the on-chain "newly registered" figure is missing, or `None` when it was read.
+    pub(crate) fn registrations_unavailable(&self) -> Option<&'static str> {
+        match &self.chain {
+            None => Some("unavailable: the chain was not read (no --rpc-url)"),
+            Some(f) if f.registrations.is_none() => {
+                Some("unavailable: no BondingManager (--bonding-manager)")
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// The on-chain "newly registered" figure of a round for a table cell: the count, or
+    /// "unavailable" (the reason is printed once, under the table).
+    pub(crate) fn registered_text(r: &RoundReport) -> String {
+        r.registered
+            .as_ref()
+            .map_or_else(|| "unavailable".into(), |a| a.len().to_string())
+    }
+
     /// An amount for people: whole tokens, rounded to 2 decimals, thousands separated.
     pub(crate) fn tokens(&self, units: U256) -> String {
         tokens_rounded(units, self.decimals)

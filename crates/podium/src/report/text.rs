@@ -41,7 +41,8 @@ impl Report {
             "ended",
             "scored",
             "met threshold",
-            "new",
+            "newly registered (chain)",
+            "first seen in scores",
             &format!("paid ({sym})"),
             &format!("unallocated ({sym})"),
             "recipients",
@@ -54,6 +55,7 @@ impl Report {
                 utc(r.window.1),
                 m.scored.to_string(),
                 m.met.to_string(),
+                Self::registered_text(r),
                 m.new.len().to_string(),
                 self.tokens(m.paid),
                 self.tokens(m.unallocated),
@@ -62,8 +64,35 @@ impl Report {
                     .map_or_else(|| "not built".into(), |root| root.to_string()),
             ]);
         }
-        align_right(&mut t, &[0, 2, 3, 4, 5, 6, 7]);
+        align_right(&mut t, &[0, 2, 3, 4, 5, 6, 7, 8]);
         let _ = writeln!(out, "Rounds\n{t}\n");
+        match self.registrations_unavailable() {
+            Some(why) => {
+                let _ = writeln!(out, "Newly registered (chain): {why}.\n");
+            }
+            None => {
+                for r in &self.rounds {
+                    if let Some(a) = r.registered.as_ref().filter(|a| !a.is_empty()) {
+                        let list: Vec<String> = a.iter().map(addr).collect();
+                        let _ = writeln!(
+                            out,
+                            "Newly registered in round {}: {}",
+                            r.metrics.round,
+                            list.join(", ")
+                        );
+                    }
+                }
+                if let Some(g) = self.chain.as_ref().and_then(|f| f.registrations.as_ref()) {
+                    let _ = writeln!(
+                        out,
+                        "Registrations read from block {}: {} TranscoderUpdate/TranscoderActivated events of {} orchestrators.\n",
+                        g.from_block,
+                        g.events,
+                        g.first.len()
+                    );
+                }
+            }
+        }
 
         let mut t = table(&[
             "round",
@@ -71,7 +100,7 @@ impl Report {
             "threshold",
             "scored",
             "met threshold",
-            "new",
+            "first seen in scores",
             "top 5 scores",
         ]);
         for r in &self.rounds {

@@ -90,9 +90,15 @@ pub fn expected_numbers(json: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for r in json["rounds"].as_array().unwrap() {
         let n = r["round"].as_u64().unwrap();
-        for key in ["scored", "metThreshold", "new"] {
-            let short = if key == "metThreshold" { "met" } else { key };
+        for (key, short) in [
+            ("scored", "scored"),
+            ("metThreshold", "met"),
+            ("firstSeenInScores", "new"),
+        ] {
             out.push((format!("r{n}.all.{short}"), r[key].to_string()));
+        }
+        if let Some(registered) = r["newlyRegistered"].as_u64() {
+            out.push((format!("r{n}.registered"), registered.to_string()));
         }
         for key in ["paid", "unallocated"] {
             out.push((format!("r{n}.{key}"), r[key].as_str().unwrap().to_owned()));
@@ -102,7 +108,7 @@ pub fn expected_numbers(json: &Value) -> Vec<(String, String)> {
             for (key, short) in [
                 ("scored", "scored"),
                 ("metThreshold", "met"),
-                ("new", "new"),
+                ("firstSeenInScores", "new"),
                 ("excluded", "excluded"),
             ] {
                 out.push((format!("r{n}.{region}.{short}"), g[key].to_string()));
