@@ -36,6 +36,7 @@ pub(crate) mod revoke;
 pub(crate) mod snapshot;
 pub(crate) mod status;
 pub(crate) mod sweep;
+pub(crate) mod tx;
 pub(crate) mod verify;
 
 /// podium's subcommands.
