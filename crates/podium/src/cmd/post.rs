@@ -3,7 +3,10 @@
 //! the file holds together, names this chain and distributor, and the contract would accept the
 //! call now (round ended, no pending or valid root, within budget and funding).
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use clap::Args;
 use eyre::{WrapErr, bail, eyre};
@@ -79,20 +82,9 @@ impl PostArgs {
         podium_chain::block_on(self.run_async())
     }
 
-    async fn run_async(self) -> eyre::Result<Outcome> {
-        let path = self.distribution.display().to_string();
-        let location = Location::parse(&self.uri)?;
-        let file = DistributionFile::read(&self.distribution)?;
-        if let (Some(Location::Http(url)), false) = (&location, self.skip_uri_check) {
-            let bytes =
-                std::fs::read(&self.distribution).wrap_err_with(|| format!("reading {path}"))?;
-            expect_served(url, &self.uri, &bytes, &path).await?;
-            eprintln!(
-                "checked: {} serves {path} (keccak256 {})",
-                self.uri,
-                keccak256(&bytes)
-            );
-        }
+    /// The chain and distributor `file` is for, once it holds together and agrees with
+    /// --deployment / --distributor (if given).
+    fn target_of(&self, file: &DistributionFile, path: &str) -> eyre::Result<(u64, Address)> {
         if let Some(problem) = file.check()? {
             bail!("{path} does not hold together: {problem}; rebuild it with podium build");
         }
@@ -124,6 +116,24 @@ impl PostArgs {
                 );
             }
         }
+        Ok((chain_id, distributor))
+    }
+
+    async fn run_async(self) -> eyre::Result<Outcome> {
+        let path = self.distribution.display().to_string();
+        let location = Location::parse(&self.uri)?;
+        let file = DistributionFile::read(&self.distribution)?;
+        if let (Some(Location::Http(url)), false) = (&location, self.skip_uri_check) {
+            let bytes =
+                std::fs::read(&self.distribution).wrap_err_with(|| format!("reading {path}"))?;
+            expect_served(url, &self.uri, &bytes, &path).await?;
+            eprintln!(
+                "checked: {} serves {path} (keccak256 {})",
+                self.uri,
+                keccak256(&bytes)
+            );
+        }
+        let (chain_id, distributor) = self.target_of(&file, &path)?;
         let chain = self.tx.chain.rpc.connect().await?;
         chain.expect_chain_id(chain_id, &format!("from {path}"))?;
         expect_code(&chain, distributor).await?;
@@ -181,29 +191,13 @@ impl PostArgs {
         };
         let posted = match (execution, signers) {
             (Execution::Safe { safe, out }, Some(signers)) => {
-                let tx = SafeTx::new(
-                    distributor,
-                    safe::distributor_function("postRoot"),
-                    vec![
-                        file.round.to_string(),
-                        file.root.to_string(),
-                        total.to_string(),
-                        self.uri.clone(),
-                    ],
-                    data.into(),
-                )?;
-                write_safe_batch(
+                write_batch(
                     chain.chain_id,
+                    distributor,
+                    &report,
                     safe,
                     &out,
-                    &format!("podium: post round {}", file.round),
-                    &format!(
-                        "Post the Merkle root of round {} ({} to {} accounts)",
-                        file.round,
-                        report.show(total),
-                        file.claims.0.len()
-                    ),
-                    &[tx],
+                    data.into(),
                 )?;
                 Posted::Safe { safe, out, signers }
             }
@@ -231,6 +225,44 @@ impl PostArgs {
         report.print(&posted, self.json)?;
         Ok(Outcome::Success)
     }
+}
+
+/// Writes the Safe batch that posts the root of `report`'s file with its uri (`data`, the calldata
+/// to `distributor`) for `safe`.
+fn write_batch(
+    chain_id: u64,
+    distributor: Address,
+    report: &Report<'_>,
+    safe: Address,
+    out: &Path,
+    data: Bytes,
+) -> eyre::Result<()> {
+    let file = report.file;
+    let total = file.total.0;
+    let tx = SafeTx::new(
+        distributor,
+        safe::distributor_function("postRoot"),
+        vec![
+            file.round.to_string(),
+            file.root.to_string(),
+            total.to_string(),
+            report.uri.to_owned(),
+        ],
+        data,
+    )?;
+    write_safe_batch(
+        chain_id,
+        safe,
+        out,
+        &format!("podium: post round {}", file.round),
+        &format!(
+            "Post the Merkle root of round {} ({} to {} accounts)",
+            file.round,
+            report.show(total),
+            file.claims.0.len()
+        ),
+        &[tx],
+    )
 }
 
 /// What `post` did.
