@@ -21,7 +21,7 @@ use podium_core::TokenAmount;
 
 use super::{
     Outcome,
-    build::parse_addr,
+    args::parse_addr,
     tx::{Execution, TxOpts, write_safe_batch},
 };
 use crate::output::{addr, print_json, tokens};

@@ -24,6 +24,7 @@ impl Outcome {
     }
 }
 
+pub(crate) mod args;
 pub(crate) mod build;
 pub(crate) mod demo;
 pub(crate) mod deploy;

@@ -27,7 +27,7 @@ use podium_core::DistributionFile;
 
 use super::{
     Outcome,
-    build::parse_addr,
+    args::parse_addr,
     snapshot::chain_text,
     tx::{Execution, TxOpts, write_safe_batch},
 };
