@@ -15,7 +15,7 @@ use podium_core::{
 use serde::{Serialize, ser::SerializeSeq};
 use serde_json::json;
 
-use super::Outcome;
+use super::{Outcome, args::parse_addr};
 use crate::output::{addr, align_right, table, tokens};
 
 /// Rows per region in the table for people; `--json` lists all.
@@ -50,9 +50,6 @@ pub(crate) struct BuildArgs {
     #[arg(long)]
     json: bool,
 }
-
-/// The value parser of every address option: a mixed-case address must carry a valid checksum.
-pub(crate) use podium_core::parse_address_arg as parse_addr;
 
 impl BuildArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use eyre::{WrapErr, bail};
 use podium_chain::{
-    RpcOpts, SendOpts, Sender, WalletOpts,
+    RpcOpts,
     alloy::{primitives::U256, sol_types::SolConstructor},
     bindings::PodiumDistributor,
     distributor::token_info,
@@ -15,7 +15,7 @@ use podium_chain::{
     time::{duration, utc},
 };
 
-use super::Outcome;
+use super::{Outcome, tx::SignerOpts};
 use crate::output::{addr, print_json, tokens};
 
 /// Deploy a distributor from a program file and record it next to the file.
@@ -42,10 +42,7 @@ pub(crate) struct DeployArgs {
     rpc: RpcOpts,
 
     #[command(flatten)]
-    wallet: WalletOpts,
-
-    #[command(flatten)]
-    send: SendOpts,
+    signer: SignerOpts,
 }
 
 impl DeployArgs {
@@ -70,7 +67,7 @@ impl DeployArgs {
         )?;
         let token = token_info(&chain, config.token).await?;
         let budget = config.budget_units(token.decimals)?;
-        let wallet = self.wallet.load().await?;
+        let wallet = self.signer.load().await?;
 
         let args = PodiumDistributor::constructorCall {
             token: config.token,
@@ -84,8 +81,7 @@ impl DeployArgs {
             claimWindow: U256::from(config.claim_window),
         };
         let init_code = [PodiumDistributor::BYTECODE.to_vec(), args.abi_encode()].concat();
-        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}"))
-            .with_units(token.units());
+        let sender = self.signer.sender(&chain, &wallet, token.units());
         let sent = sender
             .send(&Call::deploy(init_code, "deploy PodiumDistributor"))
             .await

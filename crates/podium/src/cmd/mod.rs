@@ -24,6 +24,7 @@ impl Outcome {
     }
 }
 
+pub(crate) mod args;
 pub(crate) mod build;
 pub(crate) mod demo;
 pub(crate) mod deploy;
@@ -36,6 +37,7 @@ pub(crate) mod revoke;
 pub(crate) mod snapshot;
 pub(crate) mod status;
 pub(crate) mod sweep;
+pub(crate) mod tx;
 pub(crate) mod verify;
 
 /// podium's subcommands.

@@ -4,29 +4,33 @@
 //! call now (round ended, no pending or valid root, within budget and funding).
 
 use std::{
-    path::PathBuf,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    path::{Path, PathBuf},
+    time::Duration,
 };
 
 use clap::Args;
 use eyre::{WrapErr, bail, eyre};
 use podium_chain::{
-    DistributorOpts, RpcOpts, SendOpts, Sender, WalletOpts,
+    Sent,
     alloy::{
-        primitives::{Address, U256, keccak256},
+        primitives::{Address, Bytes, U256, keccak256},
         sol_types::SolCall,
         transports::http::reqwest::{self, Url},
     },
     bindings::PodiumDistributor,
     distributor::{expect_code, token_info},
-    program::write_atomic,
-    safe::{self, SafeTx},
+    safe::{self, SafeSigners, SafeTx},
     send::{Call, simulate_from},
     time::utc,
 };
 use podium_core::DistributionFile;
 
-use super::{Outcome, build::parse_addr, snapshot::chain_text};
+use super::{
+    Outcome,
+    args::parse_addr,
+    snapshot::chain_text,
+    tx::{Execution, TxOpts, write_safe_batch},
+};
 use crate::output::{addr, print_json, tokens};
 
 /// Post a round's Merkle root: directly, as a Safe batch (--safe), or as raw calldata (--calldata).
@@ -70,21 +74,49 @@ pub(crate) struct PostArgs {
     json: bool,
 
     #[command(flatten)]
-    distributor: DistributorOpts,
-
-    #[command(flatten)]
-    rpc: RpcOpts,
-
-    #[command(flatten)]
-    wallet: WalletOpts,
-
-    #[command(flatten)]
-    send: SendOpts,
+    tx: TxOpts,
 }
 
 impl PostArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
         podium_chain::block_on(self.run_async())
+    }
+
+    /// The chain and distributor `file` is for, once it holds together and agrees with
+    /// --deployment / --distributor (if given).
+    fn target_of(&self, file: &DistributionFile, path: &str) -> eyre::Result<(u64, Address)> {
+        if let Some(problem) = file.check()? {
+            bail!("{path} does not hold together: {problem}; rebuild it with podium build");
+        }
+        let chain_id = file.chain_id.ok_or_else(|| {
+            eyre!("{path} names no chain id; rebuild it with the chain id so it cannot be posted to the wrong chain")
+        })?;
+        let distributor = file.distributor.ok_or_else(|| {
+            eyre!("{path} names no distributor; rebuild it with the distributor's address")
+        })?;
+        let opts = &self.tx.chain.distributor;
+        if opts.is_given() {
+            let target = opts.resolve()?;
+            if target.address != distributor {
+                bail!(
+                    "{path} is for distributor {}, but {} names distributor {}; refusing to post another \
+                     program's root",
+                    addr(&distributor),
+                    if opts.deployment.is_some() {
+                        "--deployment"
+                    } else {
+                        "--distributor"
+                    },
+                    addr(&target.address)
+                );
+            }
+            if let Some(id) = target.chain_id.filter(|id| *id != chain_id) {
+                bail!(
+                    "{path} is for chain {chain_id}, but the deployment record is for chain {id}"
+                );
+            }
+        }
+        Ok((chain_id, distributor))
     }
 
     async fn run_async(self) -> eyre::Result<Outcome> {
@@ -101,37 +133,8 @@ impl PostArgs {
                 keccak256(&bytes)
             );
         }
-        if let Some(problem) = file.check()? {
-            bail!("{path} does not hold together: {problem}; rebuild it with podium build");
-        }
-        let chain_id = file.chain_id.ok_or_else(|| {
-            eyre!("{path} names no chain id; rebuild it with the chain id so it cannot be posted to the wrong chain")
-        })?;
-        let distributor = file.distributor.ok_or_else(|| {
-            eyre!("{path} names no distributor; rebuild it with the distributor's address")
-        })?;
-        if self.distributor.is_given() {
-            let target = self.distributor.resolve()?;
-            if target.address != distributor {
-                bail!(
-                    "{path} is for distributor {}, but {} names distributor {}; refusing to post another \
-                     program's root",
-                    addr(&distributor),
-                    if self.distributor.deployment.is_some() {
-                        "--deployment"
-                    } else {
-                        "--distributor"
-                    },
-                    addr(&target.address)
-                );
-            }
-            if let Some(id) = target.chain_id.filter(|id| *id != chain_id) {
-                bail!(
-                    "{path} is for chain {chain_id}, but the deployment record is for chain {id}"
-                );
-            }
-        }
-        let chain = self.rpc.connect().await?;
+        let (chain_id, distributor) = self.target_of(&file, &path)?;
+        let chain = self.tx.chain.rpc.connect().await?;
         chain.expect_chain_id(chain_id, &format!("from {path}"))?;
         expect_code(&chain, distributor).await?;
         let signers = match self.safe {
@@ -147,7 +150,6 @@ impl PostArgs {
                 token.decimals
             );
         }
-        let show = |v: U256| format!("{} {}", tokens(v, token.decimals), token.symbol);
 
         let round = U256::from(file.round);
         let total = file.total.0;
@@ -158,120 +160,196 @@ impl PostArgs {
             uri: self.uri.clone(),
         }
         .abi_encode();
-        let what = format!("postRoot(round {})", file.round);
-        let call = Call::new(distributor, data.clone(), what.clone());
+        let call = Call::new(
+            distributor,
+            data.clone(),
+            format!("postRoot(round {})", file.round),
+        );
 
-        // Who will execute it: the Safe, the committee (for --calldata), or our wallet.
-        let wallet = if self.safe.is_none() && !self.calldata {
-            Some(self.wallet.load().await?)
-        } else {
-            None
-        };
-        let from = match (&wallet, self.safe) {
-            (Some(w), _) => w.address(),
-            (None, Some(safe)) => safe,
-            (None, None) => match self.wallet.from {
+        // Who will execute it: the Safe, our wallet, or (for --calldata) the committee or --from.
+        let execution = Execution::choose(
+            self.safe,
+            self.out.as_deref(),
+            self.calldata,
+            &self.tx.signer,
+        )
+        .await?;
+        let from = match execution.executor() {
+            Some(from) => from,
+            None => match self.tx.signer.wallet.from {
                 Some(from) => from,
                 None => d.committee().call().await?,
             },
         };
         simulate_from(&chain, from, &call, &token.units()).await?;
 
-        if let (Some(safe), Some(out), Some(signers)) = (self.safe, &self.out, &signers) {
-            let tx = SafeTx::new(
-                distributor,
-                safe::distributor_function("postRoot"),
-                vec![
-                    file.round.to_string(),
-                    file.root.to_string(),
-                    total.to_string(),
-                    self.uri.clone(),
-                ],
-                data.into(),
-            )?;
-            let now_ms = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_millis() as u64)
-                .unwrap_or(0);
-            let batch = safe::batch(
-                chain.chain_id,
-                safe,
-                &format!("podium: post round {}", file.round),
-                &format!(
-                    "Post the Merkle root of round {} ({} to {} accounts)",
-                    file.round,
-                    show(total),
-                    file.claims.0.len()
-                ),
-                now_ms,
-                &[tx],
-            );
-            write_atomic(out, &(serde_json::to_string_pretty(&batch)? + "\n"))?;
-            if self.json {
-                print_json(&serde_json::json!({
-                    "mode": "safe",
-                    "round": file.round,
-                    "root": file.root.to_string(),
-                    "total": total.to_string(),
-                    "safe": addr(&safe),
-                    "threshold": signers.threshold,
-                    "owners": signers.owners.iter().map(addr).collect::<Vec<_>>(),
-                    "batch": out.display().to_string(),
-                }))?;
-            } else {
+        let report = Report {
+            file: &file,
+            uri: &self.uri,
+            symbol: &token.symbol,
+            decimals: token.decimals,
+        };
+        let posted = match (execution, signers) {
+            (Execution::Safe { safe, out }, Some(signers)) => {
+                write_batch(
+                    chain.chain_id,
+                    distributor,
+                    &report,
+                    safe,
+                    &out,
+                    data.into(),
+                )?;
+                Posted::Safe { safe, out, signers }
+            }
+            (Execution::Safe { .. }, None) => unreachable!("the Safe's signers are read above"),
+            (Execution::Calldata, _) => Posted::Calldata {
+                chain_id: chain.chain_id,
+                to: distributor,
+                data: data.into(),
+            },
+            (Execution::Wallet(wallet), _) => {
+                let sent = self
+                    .tx
+                    .signer
+                    .sender(&chain, &wallet, token.units())
+                    .send(&call)
+                    .await
+                    .wrap_err_with(|| format!("posting round {}", file.round))?;
+                let state = d.roundState(round).call().await?;
+                Posted::Sent {
+                    sent: Box::new(sent),
+                    valid_at: u64::try_from(state.validAt).unwrap_or(u64::MAX),
+                }
+            }
+        };
+        report.print(&posted, self.json)?;
+        Ok(Outcome::Success)
+    }
+}
+
+/// Writes the Safe batch that posts the root of `report`'s file with its uri (`data`, the calldata
+/// to `distributor`) for `safe`.
+fn write_batch(
+    chain_id: u64,
+    distributor: Address,
+    report: &Report<'_>,
+    safe: Address,
+    out: &Path,
+    data: Bytes,
+) -> eyre::Result<()> {
+    let file = report.file;
+    let total = file.total.0;
+    let tx = SafeTx::new(
+        distributor,
+        safe::distributor_function("postRoot"),
+        vec![
+            file.round.to_string(),
+            file.root.to_string(),
+            total.to_string(),
+            report.uri.to_owned(),
+        ],
+        data,
+    )?;
+    write_safe_batch(
+        chain_id,
+        safe,
+        out,
+        &format!("podium: post round {}", file.round),
+        &format!(
+            "Post the Merkle root of round {} ({} to {} accounts)",
+            file.round,
+            report.show(total),
+            file.claims.0.len()
+        ),
+        &[tx],
+    )
+}
+
+/// What `post` did.
+enum Posted {
+    /// Wrote a Safe batch.
+    Safe {
+        safe: Address,
+        out: PathBuf,
+        signers: SafeSigners,
+    },
+    /// Has the calldata to print.
+    Calldata {
+        chain_id: u64,
+        to: Address,
+        data: Bytes,
+    },
+    /// Sent the call; the root is claimable from `valid_at`.
+    Sent { sent: Box<Sent>, valid_at: u64 },
+}
+
+/// What the result of `post` is told with.
+struct Report<'a> {
+    file: &'a DistributionFile,
+    uri: &'a str,
+    symbol: &'a str,
+    decimals: u8,
+}
+
+impl Report<'_> {
+    fn show(&self, v: U256) -> String {
+        format!("{} {}", tokens(v, self.decimals), self.symbol)
+    }
+
+    /// Prints `posted` as text or (`json`) one JSON document.
+    fn print(&self, posted: &Posted, json: bool) -> eyre::Result<()> {
+        let file = self.file;
+        let total = file.total.0;
+        match posted {
+            Posted::Safe { safe, out, signers } if json => print_json(&serde_json::json!({
+                "mode": "safe",
+                "round": file.round,
+                "root": file.root.to_string(),
+                "total": total.to_string(),
+                "safe": addr(safe),
+                "threshold": signers.threshold,
+                "owners": signers.owners.iter().map(addr).collect::<Vec<_>>(),
+                "batch": out.display().to_string(),
+            })),
+            Posted::Safe { safe, out, signers } => {
                 println!(
                     "wrote {}: a Safe batch for {} that posts round {}'s root {} ({}); import it in the \
                      Safe app's Transaction Builder, where {}",
                     out.display(),
-                    addr(&safe),
+                    addr(safe),
                     file.round,
                     file.root,
-                    show(total),
+                    self.show(total),
                     signers.who_must_sign()
                 );
+                Ok(())
             }
-            return Ok(Outcome::Success);
-        }
-        if self.calldata {
-            if self.json {
-                print_json(&serde_json::json!({
-                    "mode": "calldata",
-                    "chainId": chain.chain_id,
-                    "to": addr(&distributor),
-                    "value": "0",
-                    "data": podium_chain::alloy::primitives::Bytes::from(data).to_string(),
-                    "function": "postRoot(uint256,bytes32,uint256,string)",
-                    "round": file.round,
-                    "root": file.root.to_string(),
-                    "total": total.to_string(),
-                    "uri": self.uri,
-                }))?;
-            } else {
+            Posted::Calldata { chain_id, to, data } if json => print_json(&serde_json::json!({
+                "mode": "calldata",
+                "chainId": chain_id,
+                "to": addr(to),
+                "value": "0",
+                "data": data.to_string(),
+                "function": "postRoot(uint256,bytes32,uint256,string)",
+                "round": file.round,
+                "root": file.root.to_string(),
+                "total": total.to_string(),
+                "uri": self.uri,
+            })),
+            Posted::Calldata { chain_id, to, data } => {
                 eprintln!(
                     "call {} on chain {} with value 0 and this calldata (postRoot(round {}, {}, {}, {:?})):",
-                    addr(&distributor),
-                    chain.chain_id,
+                    addr(to),
+                    chain_id,
                     file.round,
                     file.root,
                     total,
                     self.uri
                 );
-                println!("{}", podium_chain::alloy::primitives::Bytes::from(data));
+                println!("{data}");
+                Ok(())
             }
-            return Ok(Outcome::Success);
-        }
-
-        let wallet = wallet.expect("loaded above");
-        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}"))
-            .with_units(token.units());
-        let sent = sender
-            .send(&call)
-            .await
-            .wrap_err_with(|| format!("posting round {}", file.round))?;
-        let state = d.roundState(round).call().await?;
-        let valid_at = u64::try_from(state.validAt).unwrap_or(u64::MAX);
-        if self.json {
-            print_json(&serde_json::json!({
+            Posted::Sent { sent, valid_at } if json => print_json(&serde_json::json!({
                 "mode": "sent",
                 "round": file.round,
                 "root": file.root.to_string(),
@@ -279,19 +357,20 @@ impl PostArgs {
                 "tx": sent.hash.to_string(),
                 "block": sent.receipt.block_number,
                 "validAt": valid_at,
-            }))?;
-        } else {
-            println!(
-                "posted round {}'s root {} ({} to {} accounts) in tx {}; claimable from {}",
-                file.round,
-                file.root,
-                show(total),
-                file.claims.0.len(),
-                sent.hash,
-                utc(valid_at)
-            );
+            })),
+            Posted::Sent { sent, valid_at } => {
+                println!(
+                    "posted round {}'s root {} ({} to {} accounts) in tx {}; claimable from {}",
+                    file.round,
+                    file.root,
+                    self.show(total),
+                    file.claims.0.len(),
+                    sent.hash,
+                    utc(*valid_at)
+                );
+                Ok(())
+            }
         }
-        Ok(Outcome::Success)
     }
 }
 

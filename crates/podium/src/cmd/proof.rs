@@ -8,7 +8,7 @@ use eyre::{WrapErr, ensure};
 use podium_core::{DistributionFile, Leaf, StandardTree};
 use serde_json::json;
 
-use super::{Outcome, build::parse_addr};
+use super::{Outcome, args::parse_addr};
 use crate::output::{addr, print_json, tokens};
 
 /// Print an account's amount and Merkle proof in a round (exit 1 when it has no claim).

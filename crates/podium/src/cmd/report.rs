@@ -6,7 +6,7 @@ use alloy_primitives::Address;
 use clap::Args;
 use podium_chain::{DistributorOpts, RpcOpts};
 
-use super::{Outcome, build::parse_addr};
+use super::{Outcome, args::parse_addr};
 use crate::{
     output::print_json,
     report::{self, ChainSource, Request},

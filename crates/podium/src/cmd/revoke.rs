@@ -4,14 +4,13 @@
 use clap::Args;
 use eyre::WrapErr;
 use podium_chain::{
-    DistributorOpts, RpcOpts, SendOpts, Sender, WalletOpts,
     alloy::{primitives::U256, sol_types::SolCall},
     bindings::PodiumDistributor,
     distributor::token_info,
     send::Call,
 };
 
-use super::Outcome;
+use super::{Outcome, tx::TxOpts};
 use crate::output::print_json;
 
 /// Revoke a round's pending root (committee or funder), so a corrected one can be posted.
@@ -26,16 +25,7 @@ pub(crate) struct RevokeArgs {
     json: bool,
 
     #[command(flatten)]
-    distributor: DistributorOpts,
-
-    #[command(flatten)]
-    rpc: RpcOpts,
-
-    #[command(flatten)]
-    wallet: WalletOpts,
-
-    #[command(flatten)]
-    send: SendOpts,
+    tx: TxOpts,
 }
 
 impl RevokeArgs {
@@ -44,14 +34,13 @@ impl RevokeArgs {
     }
 
     async fn run_async(self) -> eyre::Result<Outcome> {
-        let (chain, target) = self.distributor.connect(&self.rpc, true).await?;
+        let (chain, target) = self.tx.connect().await?;
         let d = PodiumDistributor::new(target.address, &chain.provider);
         let token = token_info(&chain, d.TOKEN().call().await?).await?;
         let round = U256::from(self.round);
         let before = d.roundState(round).call().await?;
-        let wallet = self.wallet.load().await?;
-        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}"))
-            .with_units(token.units());
+        let wallet = self.tx.signer.load().await?;
+        let sender = self.tx.signer.sender(&chain, &wallet, token.units());
         let data = PodiumDistributor::revokeRootCall { round }.abi_encode();
         let what = format!("revokeRoot(round {})", self.round);
         let sent = sender

@@ -4,7 +4,6 @@
 
 use clap::Args;
 use podium_chain::{
-    DistributorOpts, RpcOpts,
     alloy::primitives::{B256, U256},
     bindings::IPodiumDistributor::RoundState,
     distributor::{Overview, Status, overview},
@@ -12,7 +11,7 @@ use podium_chain::{
 };
 use serde_json::json;
 
-use super::Outcome;
+use super::{Outcome, tx::ChainOpts};
 use crate::output::{addr, align_right, print_json, table, tokens};
 
 /// Show the program: every round's state, root, total and claims, the balance, what is owed, what
@@ -28,10 +27,7 @@ pub(crate) struct StatusArgs {
     json: bool,
 
     #[command(flatten)]
-    distributor: DistributorOpts,
-
-    #[command(flatten)]
-    rpc: RpcOpts,
+    chain: ChainOpts,
 }
 
 fn u64_of(v: U256) -> u64 {
@@ -70,7 +66,7 @@ impl StatusArgs {
     }
 
     async fn run_async(self) -> eyre::Result<Outcome> {
-        let (chain, target) = self.distributor.connect(&self.rpc, false).await?;
+        let (chain, target) = self.chain.connect(false).await?;
         let from_block = self
             .from_block
             .or(target.record.as_ref().map(|r| r.block))

@@ -4,14 +4,13 @@
 use clap::Args;
 use eyre::WrapErr;
 use podium_chain::{
-    DistributorOpts, RpcOpts, SendOpts, Sender, WalletOpts,
     alloy::sol_types::SolCall,
     bindings::{IERC20, PodiumDistributor},
     distributor::token_info,
     send::Call,
 };
 
-use super::Outcome;
+use super::{Outcome, tx::TxOpts};
 use crate::output::{addr, print_json, tokens};
 
 /// Send the funder what can be swept now (unallocated funding after the program; everything after
@@ -23,16 +22,7 @@ pub(crate) struct SweepArgs {
     json: bool,
 
     #[command(flatten)]
-    distributor: DistributorOpts,
-
-    #[command(flatten)]
-    rpc: RpcOpts,
-
-    #[command(flatten)]
-    wallet: WalletOpts,
-
-    #[command(flatten)]
-    send: SendOpts,
+    tx: TxOpts,
 }
 
 impl SweepArgs {
@@ -41,16 +31,15 @@ impl SweepArgs {
     }
 
     async fn run_async(self) -> eyre::Result<Outcome> {
-        let (chain, target) = self.distributor.connect(&self.rpc, true).await?;
+        let (chain, target) = self.tx.connect().await?;
         let d = PodiumDistributor::new(target.address, &chain.provider);
         let token = token_info(&chain, d.TOKEN().call().await?).await?;
         let funder = d.FUNDER().call().await?;
         let erc20 = IERC20::new(token.address, &chain.provider);
         let before = erc20.balanceOf(funder).call().await?;
-        let wallet = self.wallet.load().await?;
+        let wallet = self.tx.signer.load().await?;
         // The simulation inside send() explains a refusal (program not ended, a round not final, …).
-        let sender = Sender::new(&chain, &wallet, &self.send, |m| eprintln!("{m}"))
-            .with_units(token.units());
+        let sender = self.tx.signer.sender(&chain, &wallet, token.units());
         let sent = sender
             .send(&Call::new(
                 target.address,
