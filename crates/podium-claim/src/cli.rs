@@ -67,7 +67,12 @@ pub struct Cli {
 
     /// The block discovery starts reading the distributor's events from (its deployment block
     /// saves requests on long chains).
-    #[arg(long, env = "PODIUM_FROM_BLOCK", value_name = "BLOCK", default_value_t = 0)]
+    #[arg(
+        long,
+        env = "PODIUM_FROM_BLOCK",
+        value_name = "BLOCK",
+        default_value_t = 0
+    )]
     pub from_block: u64,
 
     /// The account whose rewards to claim. Defaults to the wallet's address; required with

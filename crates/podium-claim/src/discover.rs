@@ -98,7 +98,11 @@ impl Discovery {
         let posted = posted_roots(&session.chain, distributor, self.from_block)
             .await
             .map_err(Error::from_chain)?;
-        let rounds: BTreeSet<u64> = posted.keys().filter(|r| !skip.contains(r)).copied().collect();
+        let rounds: BTreeSet<u64> = posted
+            .keys()
+            .filter(|r| !skip.contains(r))
+            .copied()
+            .collect();
         let view = onchain::read_view(
             &session.chain,
             distributor,
@@ -162,10 +166,12 @@ impl Discovery {
             .map(|d| cache_path(d, session, post.round, post.root));
         if let Some(path) = cache.as_deref().filter(|p| p.exists()) {
             let source = path.display().to_string();
-            match DistributionFile::read(path).map_err(|e| e.to_string()).and_then(|file| {
-                let loaded = Loaded { source, file };
-                verify(session, view, post, on_chain, &loaded).map(|()| loaded)
-            }) {
+            match DistributionFile::read(path)
+                .map_err(|e| e.to_string())
+                .and_then(|file| {
+                    let loaded = Loaded { source, file };
+                    verify(session, view, post, on_chain, &loaded).map(|()| loaded)
+                }) {
                 Ok(loaded) => {
                     tracing::info!(
                         "round {}: using the verified file cached at {}",
@@ -242,7 +248,10 @@ fn verify(
 ) -> Result<(), String> {
     let file = &loaded.file;
     if file.round != post.round {
-        return Err(format!("the file is for round {}, not {}", file.round, post.round));
+        return Err(format!(
+            "the file is for round {}, not {}",
+            file.round, post.round
+        ));
     }
     if file.root != on_chain.root {
         return Err(format!(
@@ -285,6 +294,10 @@ mod tests {
         );
         assert!(resolve("", g).is_err());
         assert!(resolve("ipfs://", g).is_err());
-        assert!(resolve("ftp://x.org/r.json", g).unwrap_err().contains("https://"));
+        assert!(
+            resolve("ftp://x.org/r.json", g)
+                .unwrap_err()
+                .contains("https://")
+        );
     }
 }
