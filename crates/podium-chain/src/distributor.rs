@@ -282,14 +282,14 @@ pub async fn overview(chain: &Chain, address: Address, from_block: u64) -> Resul
 const LOG_CHUNK: u64 = 50_000;
 
 /// Every log of `address` with one of `signatures` from `from_block` to the latest block, in chain
-/// order, read in [`LOG_CHUNK`]-block requests. The one chunked log reader: every event scan of a
-/// distributor goes through it.
+/// order, read in [`LOG_CHUNK`]-block requests, and the latest block. The one chunked log reader:
+/// every event scan of a distributor goes through it.
 pub async fn scan_logs(
     chain: &Chain,
     address: Address,
     signatures: &[B256],
     from_block: u64,
-) -> Result<Vec<Log>> {
+) -> Result<(Vec<Log>, u64)> {
     let latest = chain
         .provider
         .get_block_number()
@@ -313,7 +313,7 @@ pub async fn scan_logs(
         start = end + 1;
     }
     out.sort_by_key(|l| (l.block_number, l.log_index));
-    Ok(out)
+    Ok((out, latest))
 }
 
 /// Sums `Claimed` amounts per round from `from_block` to the latest block.
@@ -323,7 +323,10 @@ pub async fn claimed_by_round(
     from_block: u64,
 ) -> Result<BTreeMap<u64, U256>> {
     let mut sums = BTreeMap::new();
-    for log in scan_logs(chain, address, &[Claimed::SIGNATURE_HASH], from_block).await? {
+    for log in scan_logs(chain, address, &[Claimed::SIGNATURE_HASH], from_block)
+        .await?
+        .0
+    {
         let event = Claimed::decode_log(&log.inner)
             .map_err(|e| Error::Other(format!("undecodable Claimed event from {address}: {e}")))?;
         *sums.entry(u64_of(event.data.round)).or_insert(U256::ZERO) += event.data.amount;
@@ -348,23 +351,25 @@ pub struct PostedRoot {
     pub block: u64,
 }
 
-/// The root that counts for each round, from the `RootPosted` and `RootRevoked` events since
-/// `from_block`: the latest post of the round, unless a later `RootRevoked` of the same root revoked
-/// it (then the round has none until it is posted again). The caller confirms it against
-/// `roundState` before use: the logs can lag the state a node answers with.
+/// The root that counts for each round, from the `RootPosted` and `RootRevoked` events from
+/// `from_block` on, applied to `current` (what an earlier scan found, for a watcher that reads only
+/// the new blocks): the latest post of the round, unless a later `RootRevoked` of the same root
+/// revoked it (then the round has none until it is posted again). Applying a block's events twice
+/// gives the same result, so a rescan may overlap. Returns the latest block scanned. The caller
+/// confirms each root against `roundState` before use: the logs can lag the state a node answers.
 pub async fn posted_roots(
     chain: &Chain,
     address: Address,
     from_block: u64,
-) -> Result<BTreeMap<u64, PostedRoot>> {
-    let logs = scan_logs(
+    current: &mut BTreeMap<u64, PostedRoot>,
+) -> Result<u64> {
+    let (logs, latest) = scan_logs(
         chain,
         address,
         &[RootPosted::SIGNATURE_HASH, RootRevoked::SIGNATURE_HASH],
         from_block,
     )
     .await?;
-    let mut current: BTreeMap<u64, PostedRoot> = BTreeMap::new();
     for log in logs {
         let block = log.block_number.unwrap_or_default();
         match log.topic0() {
@@ -397,7 +402,7 @@ pub async fn posted_roots(
             _ => {}
         }
     }
-    Ok(current)
+    Ok(latest)
 }
 
 /// A round's status as the contract reports it (`IPodiumDistributor.RoundStatus`; the JSON ABI

@@ -154,7 +154,7 @@ pub struct Cli {
     pub fetch_timeout: u64,
 
     /// Where to keep the in-flight and stake records that let a restarted run finish what an
-    /// interrupted one began, and the saved configuration. Written durably; a write that fails
+    /// interrupted one began, the saved configuration, and the verified files discovery fetched. Written durably; a write that fails
     /// stops the run before anything is sent. Default: $XDG_STATE_HOME/podium-claim or
     /// ~/.local/state/podium-claim.
     #[arg(long, env = "PODIUM_CLAIM_STATE_DIR", value_name = "DIR")]

@@ -76,8 +76,13 @@ pub struct Discovery {
     client: reqwest::Client,
     gateway: String,
     from_block: u64,
+    /// The roots found so far and the block scanned up to: later looks read only newer blocks.
+    posted: Mutex<(BTreeMap<u64, PostedRoot>, Option<u64>)>,
     verified: Mutex<BTreeMap<(u64, B256), Loaded>>,
 }
+
+/// Blocks a later look reads again below where the last one stopped, in case of a reorg.
+const RESCAN: u64 = 128;
 
 impl Discovery {
     /// Discovery with `session`'s fetch timeout, gateway and first block.
@@ -87,6 +92,7 @@ impl Discovery {
             client: http_client(std::time::Duration::from_secs(cli.fetch_timeout.max(1)))?,
             gateway: cli.ipfs_gateway.clone(),
             from_block: cli.from_block,
+            posted: Mutex::new((BTreeMap::new(), None)),
             verified: Mutex::new(BTreeMap::new()),
         })
     }
@@ -95,9 +101,14 @@ impl Discovery {
     /// their verified files.
     pub async fn look(&self, session: &Session, skip: &BTreeSet<u64>) -> Result<Found> {
         let distributor = session.target.distributor;
-        let posted = posted_roots(&session.chain, distributor, self.from_block)
+        let (mut posted, scanned) = self.posted.lock().expect("not poisoned").clone();
+        let from = scanned.map_or(self.from_block, |b| {
+            b.saturating_sub(RESCAN).max(self.from_block)
+        });
+        let latest = posted_roots(&session.chain, distributor, from, &mut posted)
             .await
             .map_err(Error::from_chain)?;
+        *self.posted.lock().expect("not poisoned") = (posted.clone(), Some(latest));
         let rounds: BTreeSet<u64> = posted
             .keys()
             .filter(|r| !skip.contains(r))
