@@ -189,6 +189,16 @@ async fn an_ipfs_uri_goes_through_the_gateway_and_is_cached() {
         "{stderr}"
     );
     assert!(stdout.contains("already claimed"), "{stdout}");
+    // A cached file changed on disk is verified again on load, dropped, and fetched again (here
+    // the gateway is gone, so the round is unavailable: exit 13).
+    let cached = walk(&env.dir.path().join("state").join("rounds"));
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    let payouts = Env::leaves(1, lpt(99));
+    env.build_file(1, &payouts, env.chain.chain_id, env.distributor, &cached[0]);
+    let (code, stdout, stderr) = run(env.claim_cmd().args(["--ipfs-gateway", &gateway]));
+    assert_eq!(code, 13, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stderr.contains("no longer verifies"), "{stderr}");
+    assert!(!cached[0].exists(), "the altered copy is removed");
 }
 
 /// 6. A root revoked and posted again: the new root's file is claimed, the revoked one's is never
