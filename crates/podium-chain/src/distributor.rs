@@ -1,13 +1,14 @@
 //! Reading a distributor: its configuration, every round's state, the money, and how much each
-//! round has paid out (from `Claimed` events). One place for what `podium status`, `podium post`
+//! round has paid out (from `Claimed` events), and which root counts for each round (from
+//! `RootPosted`/`RootRevoked`). One place for what `podium status`, `podium post`
 //! and the claimer need to know.
 
 use std::collections::BTreeMap;
 
 use alloy::{
-    primitives::{Address, U256},
+    primitives::{Address, B256, U256},
     providers::Provider,
-    rpc::types::Filter,
+    rpc::types::{Filter, Log},
     sol_types::SolEvent,
 };
 
@@ -16,7 +17,7 @@ use crate::{
     bindings::{
         IERC20,
         IPodiumDistributor::RoundState,
-        PodiumDistributor::{self, Claimed},
+        PodiumDistributor::{self, Claimed, RootPosted, RootRevoked},
     },
     revert::Units,
 };
@@ -280,24 +281,27 @@ pub async fn overview(chain: &Chain, address: Address, from_block: u64) -> Resul
 /// Blocks per `eth_getLogs` request: public endpoints refuse wide ranges.
 const LOG_CHUNK: u64 = 50_000;
 
-/// Sums `Claimed` amounts per round from `from_block` to the latest block.
-pub async fn claimed_by_round(
+/// Every log of `address` with one of `signatures` from `from_block` to the latest block, in chain
+/// order, read in [`LOG_CHUNK`]-block requests, and the latest block. The one chunked log reader:
+/// every event scan of a distributor goes through it.
+pub async fn scan_logs(
     chain: &Chain,
     address: Address,
+    signatures: &[B256],
     from_block: u64,
-) -> Result<BTreeMap<u64, U256>> {
+) -> Result<(Vec<Log>, u64)> {
     let latest = chain
         .provider
         .get_block_number()
         .await
         .map_err(|e| chain.rpc_err("eth_blockNumber", e))?;
-    let mut sums = BTreeMap::new();
+    let mut out = Vec::new();
     let mut start = from_block;
     while start <= latest {
         let end = (start + LOG_CHUNK - 1).min(latest);
         let filter = Filter::new()
             .address(address)
-            .event_signature(Claimed::SIGNATURE_HASH)
+            .event_signature(signatures.to_vec())
             .from_block(start)
             .to_block(end);
         let logs = chain
@@ -305,15 +309,100 @@ pub async fn claimed_by_round(
             .get_logs(&filter)
             .await
             .map_err(|e| chain.rpc_err("eth_getLogs", e))?;
-        for log in logs {
-            let event = Claimed::decode_log(&log.inner).map_err(|e| {
-                Error::Other(format!("undecodable Claimed event from {address}: {e}"))
-            })?;
-            *sums.entry(u64_of(event.data.round)).or_insert(U256::ZERO) += event.data.amount;
-        }
+        out.extend(logs);
         start = end + 1;
     }
+    out.sort_by_key(|l| (l.block_number, l.log_index));
+    Ok((out, latest))
+}
+
+/// Sums `Claimed` amounts per round from `from_block` to the latest block.
+pub async fn claimed_by_round(
+    chain: &Chain,
+    address: Address,
+    from_block: u64,
+) -> Result<BTreeMap<u64, U256>> {
+    let mut sums = BTreeMap::new();
+    for log in scan_logs(chain, address, &[Claimed::SIGNATURE_HASH], from_block)
+        .await?
+        .0
+    {
+        let event = Claimed::decode_log(&log.inner)
+            .map_err(|e| Error::Other(format!("undecodable Claimed event from {address}: {e}")))?;
+        *sums.entry(u64_of(event.data.round)).or_insert(U256::ZERO) += event.data.amount;
+    }
     Ok(sums)
+}
+
+/// A root the committee posted for a round, as its `RootPosted` event says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedRoot {
+    /// The round.
+    pub round: u64,
+    /// The Merkle root.
+    pub root: B256,
+    /// What the root pays in all.
+    pub total: U256,
+    /// When it becomes claimable.
+    pub valid_at: u64,
+    /// Where the committee says the round's distribution file lives.
+    pub uri: String,
+    /// The block it was posted in.
+    pub block: u64,
+}
+
+/// The root that counts for each round, from the `RootPosted` and `RootRevoked` events from
+/// `from_block` on, applied to `current` (what an earlier scan found, for a watcher that reads only
+/// the new blocks): the latest post of the round, unless a later `RootRevoked` of the same root
+/// revoked it (then the round has none until it is posted again). Applying a block's events twice
+/// gives the same result, so a rescan may overlap. Returns the latest block scanned. The caller
+/// confirms each root against `roundState` before use: the logs can lag the state a node answers.
+pub async fn posted_roots(
+    chain: &Chain,
+    address: Address,
+    from_block: u64,
+    current: &mut BTreeMap<u64, PostedRoot>,
+) -> Result<u64> {
+    let (logs, latest) = scan_logs(
+        chain,
+        address,
+        &[RootPosted::SIGNATURE_HASH, RootRevoked::SIGNATURE_HASH],
+        from_block,
+    )
+    .await?;
+    for log in logs {
+        let block = log.block_number.unwrap_or_default();
+        match log.topic0() {
+            Some(&RootPosted::SIGNATURE_HASH) => {
+                let e = RootPosted::decode_log(&log.inner).map_err(|e| {
+                    Error::Other(format!("undecodable RootPosted event from {address}: {e}"))
+                })?;
+                let round = u64_of(e.data.round);
+                current.insert(
+                    round,
+                    PostedRoot {
+                        round,
+                        root: e.data.root,
+                        total: e.data.total,
+                        valid_at: u64_of(e.data.validAt),
+                        uri: e.data.uri.clone(),
+                        block,
+                    },
+                );
+            }
+            Some(&RootRevoked::SIGNATURE_HASH) => {
+                let e = RootRevoked::decode_log(&log.inner).map_err(|e| {
+                    Error::Other(format!("undecodable RootRevoked event from {address}: {e}"))
+                })?;
+                let round = u64_of(e.data.round);
+                if current.get(&round).is_some_and(|p| p.root == e.data.root) {
+                    current.remove(&round);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(latest)
 }
 
 /// A round's status as the contract reports it (`IPodiumDistributor.RoundStatus`; the JSON ABI

@@ -12,8 +12,11 @@ const ABOUT: &str = "Claim your podium rewards: every round you earned, checked 
 const LONG_ABOUT: &str = "\
 Claim your podium rewards: every round you earned, checked against the chain, in one transaction.
 
-Give it the round distribution files the committee publishes (files, a directory of them, or http(s)
-URLs). For each round it checks that the file is for this chain and distributor, that your proof
+Give it nothing but the distributor and it finds the rounds itself: the distributor's events say
+which root counts for each round and where the committee published its file (https://, http://
+or ipfs:// through --ipfs-gateway); each file is fetched, verified against the chain and cached in
+the state directory. Or give it the round distribution files yourself (files, a directory of them,
+or http(s) URLs). For each round it checks that the file is for this chain and distributor, that your proof
 leads to the file's root, that this root is the one on chain and is claimable (not pending, not
 revoked), and that you have not claimed it yet. Then it claims every claimable round in a single
 transaction, waits for it to be mined, and replaces it with higher fees if it gets stuck. Rounds it
@@ -36,8 +39,8 @@ Examples:
   # Claim and bond the tokens to yourself right away
   podium-claim --rpc-url $ARB_RPC --keystore ... --password-file ... --stake ./rounds/
 
-  # Keep running: claim each new round as soon as its root becomes valid
-  podium-claim --rpc-url $ARB_RPC --keystore ... --password-file ... --watch ./rounds/";
+  # Keep running: find and claim each new round as soon as its root becomes valid
+  podium-claim --rpc-url $ARB_RPC --distributor 0xTheDistributor --keystore ... --password-file ... --watch";
 
 /// `podium-claim`'s arguments.
 #[derive(Debug, Clone, Parser)]
@@ -51,8 +54,26 @@ Examples:
 )]
 pub struct Cli {
     /// Distribution files, directories holding them (every *.json inside), or http(s) URLs.
-    #[arg(required = true, value_name = "FILE|DIR|URL")]
+    /// Without any, the rounds are discovered from the distributor's RootPosted events and each
+    /// file is fetched from the uri the committee posted, verified and cached.
+    #[arg(value_name = "FILE|DIR|URL")]
     pub inputs: Vec<String>,
+
+    /// The IPFS gateway for ipfs:// uris when discovering: ipfs://CID/path is fetched from
+    /// GATEWAY/ipfs/CID/path.
+    #[arg(long, env = "PODIUM_IPFS_GATEWAY", value_name = "URL",
+          default_value = crate::discover::DEFAULT_GATEWAY)]
+    pub ipfs_gateway: String,
+
+    /// The block discovery starts reading the distributor's events from (its deployment block
+    /// saves requests on long chains).
+    #[arg(
+        long,
+        env = "PODIUM_FROM_BLOCK",
+        value_name = "BLOCK",
+        default_value_t = 0
+    )]
+    pub from_block: u64,
 
     /// The account whose rewards to claim. Defaults to the wallet's address; required with
     /// --dry-run when no wallet is given.
@@ -127,12 +148,13 @@ pub struct Cli {
     #[arg(long)]
     pub json: bool,
 
-    /// Seconds to wait for a distribution file URL.
+    /// Seconds to wait for a distribution file URL (each attempt; a 5xx answer or a timeout is
+    /// tried 3 times).
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub fetch_timeout: u64,
 
     /// Where to keep the in-flight and stake records that let a restarted run finish what an
-    /// interrupted one began, and the saved configuration. Written durably; a write that fails
+    /// interrupted one began, the saved configuration, and the verified files discovery fetched. Written durably; a write that fails
     /// stops the run before anything is sent. Default: $XDG_STATE_HOME/podium-claim or
     /// ~/.local/state/podium-claim.
     #[arg(long, env = "PODIUM_CLAIM_STATE_DIR", value_name = "DIR")]

@@ -47,6 +47,9 @@ pub enum Exit {
     NonceBlocked,
     /// 12: the state directory cannot be written; the run stopped before sending anything.
     State,
+    /// 13: discovering the rounds, a round's posted file could not be fetched (HTTP error, timeout,
+    /// unsupported uri); that round was not claimed, the others were. Run again later.
+    Unavailable,
 }
 
 impl Exit {
@@ -66,6 +69,7 @@ impl Exit {
             Self::NodeRefused => 10,
             Self::NonceBlocked => 11,
             Self::State => 12,
+            Self::Unavailable => 13,
         }
     }
 }
@@ -82,7 +86,7 @@ Exit codes:
      distributor configured)
   3  a round was refused (file for another chain or distributor than the configured one, or not
      naming them; root differs from the chain's; altered amount or proof); refused rounds are never
-     sent, the others are still claimed
+     sent, the others are still claimed (also a discovered file that does not verify)
   4  the RPC node could not be reached within the backoff deadline; run again when it is up
   5  the claim transaction would revert, reverted, or was not mined after the fee bumps
   6  the claim is done but staking failed before any bond was sent; run again
@@ -95,7 +99,10 @@ Exit codes:
      replacement underpriced; fix the cause, then run again
  11  an earlier transaction of the wallet is stuck at a lower nonce; run again with
      --replace-stuck to replace it (the message gives the nonce)
- 12  the state directory cannot be written; nothing was sent";
+ 12  the state directory cannot be written; nothing was sent
+ 13  (no file arguments) a round's posted file could not be fetched: HTTP error, timeout or an
+     unsupported uri; that round was not claimed, the others were; run again later. A fetched file
+     that does not verify is refused (3)";
 
 /// Everything that ends a run early, each with its exit code.
 #[derive(Debug, thiserror::Error)]

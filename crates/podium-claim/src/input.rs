@@ -55,31 +55,76 @@ fn read_path(path: &Path) -> Result<DistributionFile> {
     DistributionFile::read(path).map_err(|e| Error::Usage(e.to_string()))
 }
 
-async fn fetch(client: &reqwest::Client, url: &str) -> Result<DistributionFile> {
-    let fail = |what: String| Error::Usage(format!("{url}: {what}"));
-    let mut response = client
-        .get(url)
-        .send()
-        .await
-        .map_err(|e| fail(describe_reqwest(&e)))?;
+/// How many times one fetch is tried when the server answers 5xx, times out or cannot be reached.
+const FETCH_ATTEMPTS: u32 = 3;
+
+/// The HTTP client for distribution files: every request bounded by `timeout`.
+pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .user_agent(concat!("podium-claim/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot build an HTTP client: {e}")))
+}
+
+/// Downloads `url` (at most [`MAX_DOWNLOAD`] bytes). A 5xx answer, a timeout or a failed connection
+/// is tried again, [`FETCH_ATTEMPTS`] times in all with 1 s then 2 s between; anything else fails at
+/// once. The error says why, without the URL (callers name it).
+pub async fn fetch_bytes(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, String> {
+    let mut pause = Duration::from_secs(1);
+    let mut attempt = 1;
+    loop {
+        match fetch_once(client, url).await {
+            Ok(body) => return Ok(body),
+            Err((why, retry)) if retry && attempt < FETCH_ATTEMPTS => {
+                tracing::debug!("{url}: {why}; trying again in {}s", pause.as_secs());
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+                attempt += 1;
+            }
+            Err((why, retry)) => {
+                return Err(if retry && attempt > 1 {
+                    format!("{why} ({attempt} attempts)")
+                } else {
+                    why
+                });
+            }
+        }
+    }
+}
+
+/// One download; the error says whether another attempt may help.
+async fn fetch_once(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, (String, bool)> {
+    let transient = |e: &reqwest::Error| (describe_reqwest(e), e.is_timeout() || e.is_connect());
+    let mut response = client.get(url).send().await.map_err(|e| transient(&e))?;
     let status = response.status();
     if !status.is_success() {
-        return Err(fail(format!("the server answered HTTP {status}")));
+        return Err((
+            format!("the server answered HTTP {status}"),
+            status.is_server_error(),
+        ));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| fail(describe_reqwest(&e)))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| transient(&e))? {
         if body.len() + chunk.len() > MAX_DOWNLOAD {
-            return Err(fail(format!(
-                "the file is larger than {} MB; download it and pass the path",
-                MAX_DOWNLOAD >> 20
-            )));
+            return Err((
+                format!(
+                    "the file is larger than {} MB; download it and pass the path",
+                    MAX_DOWNLOAD >> 20
+                ),
+                false,
+            ));
         }
         body.extend_from_slice(&chunk);
     }
+    Ok(body)
+}
+
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<DistributionFile> {
+    let body = fetch_bytes(client, url)
+        .await
+        .map_err(|why| Error::Usage(format!("{url}: {why}")))?;
     DistributionFile::from_slice(&body, Path::new(url)).map_err(|e| Error::Usage(e.to_string()))
 }
 
@@ -114,14 +159,7 @@ pub async fn load(inputs: &[String], fetch_timeout: Duration) -> Result<Vec<Load
     for input in inputs {
         if is_url(input) {
             if client.is_none() {
-                client = Some(
-                    reqwest::Client::builder()
-                        .timeout(fetch_timeout)
-                        .connect_timeout(fetch_timeout.min(Duration::from_secs(10)))
-                        .user_agent(concat!("podium-claim/", env!("CARGO_PKG_VERSION")))
-                        .build()
-                        .map_err(|e| Error::Usage(format!("cannot build an HTTP client: {e}")))?,
-                );
+                client = Some(http_client(fetch_timeout)?);
             }
             let file = fetch(client.as_ref().expect("built above"), input).await?;
             out.push(Loaded {

@@ -3,6 +3,8 @@
 //! A thin `main` calls [`main_exit`]. The work is in library modules:
 //! - [`cli`]: the arguments;
 //! - [`input`]: distribution files from paths, directories and URLs (parsed by podium-core);
+//! - [`discover`]: without file arguments, the rounds from the distributor's events and their
+//!   files from the posted uris, verified and cached;
 //! - [`plan`]: the per-round checks, a pure function of the files and the chain's state;
 //! - [`onchain`]: reading that state from the distributor;
 //! - [`claim`]: one batched, checked claim, and recovery from outages and races;
@@ -14,6 +16,7 @@
 
 pub mod claim;
 pub mod cli;
+pub mod discover;
 pub mod exit;
 pub mod input;
 pub mod journal;
@@ -162,7 +165,8 @@ async fn once(cli: Cli) -> Result<(Session, Outcome, Option<Staked>, Exit)> {
     let files = load_inputs(&cli).await?;
     let chain = cli.rpc.connect().await.map_err(Error::from_chain)?;
     let session = Session::open(cli, chain, &files).await?;
-    let (outcome, staked) = session.claim(&files).await?;
+    let discovery = session.discovery()?;
+    let (outcome, staked) = session.cycle(discovery.as_ref(), files).await?;
     let exit = exit_of(&outcome, session.cli.dry_run);
     Ok((session, outcome, staked, exit))
 }
@@ -290,6 +294,40 @@ impl Session {
             journal,
             state_dir,
         })
+    }
+
+    /// Discovery, when no files were given on the command line.
+    pub fn discovery(&self) -> Result<Option<discover::Discovery>> {
+        if !self.cli.inputs.is_empty() {
+            return Ok(None);
+        }
+        if self.state_dir.is_none() {
+            tracing::warn!(
+                "no state directory (--state-dir): discovered files are not cached between runs"
+            );
+        }
+        discover::Discovery::new(self).map(Some)
+    }
+
+    /// One look: the given `files`, plus with `discovery` the rounds found on chain (a round given
+    /// on the command line is taken from there); claims (and stakes), and reports the rounds whose
+    /// file could not be used alongside the others.
+    pub async fn cycle(
+        &self,
+        discovery: Option<&discover::Discovery>,
+        mut files: Vec<Loaded>,
+    ) -> Result<(Outcome, Option<Staked>)> {
+        let mut failed = Vec::new();
+        if let Some(d) = discovery {
+            let given = files.iter().map(|l| l.file.round).collect();
+            let found = d.look(self, &given).await?;
+            files.extend(found.files);
+            failed = found.failed;
+        }
+        let (mut outcome, staked) = self.claim(&files).await?;
+        outcome.plans.extend(failed);
+        outcome.plans.sort_by_key(|p| p.round);
+        Ok((outcome, staked))
     }
 
     /// Claims (and stakes) once.

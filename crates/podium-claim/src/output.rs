@@ -50,6 +50,8 @@ pub fn exit_of(outcome: &Outcome, dry_run: bool) -> Exit {
     let plans = &outcome.plans;
     if plans.iter().any(|p| p.status == Status::Refused) {
         Exit::Refused
+    } else if plans.iter().any(|p| p.status == Status::Unavailable) {
+        Exit::Unavailable
     } else if plans
         .iter()
         .any(|p| matches!(p.status, Status::Claimed | Status::ClaimedByOther))
@@ -241,6 +243,10 @@ impl Report<'_> {
             Exit::Refused => out.push_str(
                 "Some rounds were REFUSED (see the reasons above): their files do not match the chain. \
                  Nothing was sent for them.\n",
+            ),
+            Exit::Unavailable => out.push_str(
+                "The files of some rounds could not be fetched (see the reasons above); they were not \
+                 claimed. Run again later.\n",
             ),
             _ => {}
         }

@@ -108,6 +108,8 @@ pub enum Status {
     Closed,
     /// The file is wrong for this chain, distributor or root, or was altered.
     Refused,
+    /// The round's posted file could not be fetched (discovery); tried again next time.
+    Unavailable,
 }
 
 impl Status {
@@ -125,6 +127,7 @@ impl Status {
             Self::NotEnded => "not ended",
             Self::Closed => "closed",
             Self::Refused => "REFUSED",
+            Self::Unavailable => "unavailable",
         }
     }
 }

@@ -107,11 +107,18 @@ pub async fn run(cli: Cli) -> Exit {
     let mut backoff = Duration::from_secs(1);
     let max_outage = cli.max_outage;
     let mut down_since: Option<Instant> = None;
-    tracing::info!(
-        "watching {} every {}s",
-        cli.inputs.join(", "),
-        interval.as_secs()
-    );
+    if cli.inputs.is_empty() {
+        tracing::info!(
+            "watching the distributor's posted rounds every {}s",
+            interval.as_secs()
+        );
+    } else {
+        tracing::info!(
+            "watching {} every {}s",
+            cli.inputs.join(", "),
+            interval.as_secs()
+        );
+    }
 
     // Connect and check everything once; a node that is down is waited for, anything else is fatal.
     // Watching can start before the committee has published anything (an empty directory): wait for
@@ -119,7 +126,8 @@ pub async fn run(cli: Cli) -> Exit {
     let session = loop {
         let attempt = async {
             let files = load_inputs(&cli).await?;
-            if files.is_empty() {
+            // With file arguments, wait for the first file; without, discovery finds the rounds.
+            if files.is_empty() && !cli.inputs.is_empty() {
                 return Ok(None);
             }
             let chain = cli.rpc.connect().await.map_err(Error::from_chain)?;
@@ -166,12 +174,19 @@ pub async fn run(cli: Cli) -> Exit {
         session.target.chain_id
     );
     backoff = Duration::from_secs(1);
+    let discovery = match session.discovery() {
+        Ok(d) => d,
+        Err(e) => {
+            crate::report_error(&e, json);
+            return e.exit();
+        }
+    };
     let mut last: BTreeMap<u64, (Status, String)> = BTreeMap::new();
     let mut outage = false;
     loop {
         let cycle = async {
             let files = load_inputs(&session.cli).await?;
-            let (outcome, staked) = session.claim(&files).await?;
+            let (outcome, staked) = session.cycle(discovery.as_ref(), files).await?;
             Ok::<_, Error>((outcome, staked))
         };
         let result = tokio::select! {
@@ -193,10 +208,11 @@ pub async fn run(cli: Cli) -> Exit {
                 for p in &outcome.plans {
                     let now = (p.status, p.reason.clone());
                     if last.get(&p.round) != Some(&now) {
-                        if p.status == Status::Refused {
+                        if matches!(p.status, Status::Refused | Status::Unavailable) {
                             tracing::warn!(
-                                "round {}: refused ({}) [{}]",
+                                "round {}: {} ({}) [{}]",
                                 p.round,
+                                p.status.label().to_lowercase(),
                                 p.reason,
                                 p.source
                             );

@@ -216,6 +216,16 @@ impl Env {
     /// Warps past the round's end (if needed), writes its file into the rounds directory and posts
     /// its root; the root is pending until [`Env::make_valid`].
     pub async fn post_round(&self, round: u64, amount: U256) -> B256 {
+        self.post_round_at(
+            round,
+            amount,
+            &format!("https://example.org/round-{round}.json"),
+        )
+        .await
+    }
+
+    /// [`Env::post_round`] with the root's `uri`.
+    pub async fn post_round_at(&self, round: u64, amount: U256, uri: &str) -> B256 {
         let chain_id = self.chain.chain_id;
         let path = self.round_path(round);
         let payouts = Self::leaves(round, amount);
@@ -231,7 +241,7 @@ impl Env {
             round: U256::from(round),
             root,
             total,
-            uri: format!("https://example.org/round-{round}.json"),
+            uri: uri.to_owned(),
         };
         send(
             &self.chain,
@@ -792,4 +802,109 @@ impl Env {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+}
+
+/// A static file server, a real HTTP server on a free localhost port: `GET /path` answers the file
+/// at `root/path` (404 when there is none), and a path marked with [`Site::stall`] answers nothing
+/// until the server is dropped. Counts requests per path. Stopped on drop.
+pub struct Site {
+    pub url: String,
+    pub root: PathBuf,
+    stalled: Arc<Mutex<std::collections::BTreeSet<String>>>,
+    hits: Arc<Mutex<std::collections::BTreeMap<String, u64>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    addr: std::net::SocketAddr,
+}
+
+impl Site {
+    /// Serves the files under `root`.
+    pub fn start(root: &Path) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        std::fs::create_dir_all(root).unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stalled = Arc::new(Mutex::new(std::collections::BTreeSet::new()));
+        let hits = Arc::new(Mutex::new(std::collections::BTreeMap::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (st, h, sp, dir) = (stalled.clone(), hits.clone(), stop.clone(), root.to_owned());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if sp.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(stream) = stream else { continue };
+                let (st, h, sp, dir) = (st.clone(), h.clone(), sp.clone(), dir.clone());
+                std::thread::spawn(move || serve_file(stream, &dir, &st, &h, &sp));
+            }
+        });
+        Self {
+            url: format!("http://{addr}"),
+            root: root.to_owned(),
+            stalled,
+            hits,
+            stop,
+            addr,
+        }
+    }
+
+    /// Requests for `path` (e.g. `/round-1.json`) get no answer until the server stops.
+    pub fn stall(&self, path: &str) {
+        self.stalled.lock().unwrap().insert(path.to_owned());
+    }
+
+    /// Requests seen for `path`.
+    pub fn hits(&self, path: &str) -> u64 {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = std::net::TcpStream::connect(self.addr);
+    }
+}
+
+fn serve_file(
+    mut stream: std::net::TcpStream,
+    root: &Path,
+    stalled: &Mutex<std::collections::BTreeSet<String>>,
+    hits: &Mutex<std::collections::BTreeMap<String, u64>>,
+    stop: &std::sync::atomic::AtomicBool,
+) {
+    use std::io::Write;
+    let Some((head, _)) = read_http(&mut stream) else {
+        return;
+    };
+    let path = head
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_owned();
+    *hits.lock().unwrap().entry(path.clone()).or_default() += 1;
+    if stalled.lock().unwrap().contains(&path) {
+        // Bounded by the server's life: holds the connection open, answering nothing.
+        let started = Instant::now();
+        while !stop.load(std::sync::atomic::Ordering::SeqCst)
+            && started.elapsed() < Duration::from_secs(120)
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        return;
+    }
+    let file = root.join(path.trim_start_matches('/'));
+    let (status, body) = match (path.contains(".."), std::fs::read(&file)) {
+        (false, Ok(body)) => ("200 OK", body),
+        _ => ("404 Not Found", b"not found".to_vec()),
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
 }
