@@ -13,13 +13,14 @@ use alloy::{
 };
 
 use crate::{
-    Chain, Error, Result,
+    Chain, Error, LogScan, Result,
     bindings::{
         IERC20,
         IPodiumDistributor::RoundState,
         PodiumDistributor::{self, Claimed, RootPosted, RootRevoked},
     },
     revert::Units,
+    rpc::LOG_STEP,
 };
 
 /// The token a distributor pays.
@@ -278,12 +279,11 @@ pub async fn overview(chain: &Chain, address: Address, from_block: u64) -> Resul
     })
 }
 
-/// Blocks per `eth_getLogs` request: public endpoints refuse wide ranges.
-const LOG_CHUNK: u64 = 50_000;
-
 /// Every log of `address` with one of `signatures` from `from_block` to the latest block, in chain
-/// order, read in [`LOG_CHUNK`]-block requests, and the latest block. The one chunked log reader:
-/// every event scan of a distributor goes through it.
+/// order, and the latest block. Every event scan of a distributor goes through here, and from here
+/// through [`Chain::scan_logs`], the crate's one chunked log reader: the range grows while the node
+/// answers (a distributor's events are sparse, and a scan from block 0 of Arbitrum would otherwise
+/// take tens of thousands of requests) and halves when it refuses a wide one.
 pub async fn scan_logs(
     chain: &Chain,
     address: Address,
@@ -295,25 +295,18 @@ pub async fn scan_logs(
         .get_block_number()
         .await
         .map_err(|e| chain.rpc_err("eth_blockNumber", e))?;
-    let mut out = Vec::new();
-    let mut start = from_block;
-    while start <= latest {
-        let end = (start + LOG_CHUNK - 1).min(latest);
-        let filter = Filter::new()
-            .address(address)
-            .event_signature(signatures.to_vec())
-            .from_block(start)
-            .to_block(end);
-        let logs = chain
-            .provider
-            .get_logs(&filter)
-            .await
-            .map_err(|e| chain.rpc_err("eth_getLogs", e))?;
-        out.extend(logs);
-        start = end + 1;
+    if from_block > latest {
+        return Ok((Vec::new(), latest));
     }
-    out.sort_by_key(|l| (l.block_number, l.log_index));
-    Ok((out, latest))
+    let filter = Filter::new()
+        .address(address)
+        .event_signature(signatures.to_vec());
+    let mut scan = LogScan::growing(LOG_STEP);
+    let mut logs = chain
+        .scan_logs(&filter, from_block, latest, &mut scan)
+        .await?;
+    logs.sort_by_key(|l| (l.block_number, l.log_index));
+    Ok((logs, latest))
 }
 
 /// Sums `Claimed` amounts per round from `from_block` to the latest block.
