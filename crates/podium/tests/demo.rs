@@ -135,6 +135,28 @@ fn demo_runs_the_whole_program_and_the_accounting_balances() {
         );
     }
     assert!(dir.join("site/report.html").is_file());
+    // The watching orchestrator ran with no file arguments: it found each round on chain and
+    // fetched its file from the posted uri (issue 17).
+    let watcher = std::fs::read_to_string(dir.join("watcher.log")).expect("the watcher's log");
+    assert!(
+        watcher.contains("watching the distributor's posted rounds"),
+        "the watcher discovers rounds:\n{watcher}"
+    );
+    for round in 1..=3 {
+        let fetched = watcher.lines().any(|l| {
+            l.contains(&format!(
+                "round {round}: fetched and verified http://127.0.0.1:"
+            )) && l.contains(&format!("/round-{round}.json"))
+        });
+        assert!(
+            fetched,
+            "the watcher fetched round {round} from the site:\n{watcher}"
+        );
+        assert!(
+            watcher.contains(&format!("round {round}: claimed (claimed in 0x")),
+            "the watcher claimed round {round}:\n{watcher}"
+        );
+    }
     // The demo ends with the program report (issue 8): a page with its charts.
     let html =
         std::fs::read_to_string(dir.join("report.html")).expect("the demo writes report.html");

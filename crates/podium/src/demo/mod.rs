@@ -224,10 +224,11 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
         rel(&dir.join("claim-state")),
         "--distributor".into(),
         distributor.to_string(),
-        rel(&rounds_dir),
+        // No files: the claimer finds each round from the distributor's RootPosted events and
+        // fetches its file from the uri the committee posted, verified against the chain.
     ];
     story.heading(&format!(
-        "Orchestrator {watcher} starts a claimer in watch mode"
+        "Orchestrator {watcher} starts a claimer in watch mode, with no files: it finds the rounds on chain"
     ));
     story.show_command(&claimer, &watch_args);
     story.say(&format!(
