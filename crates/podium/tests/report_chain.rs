@@ -88,6 +88,68 @@ fn scores(dir: &Path, round: u64, accounts: &[(Address, f64)]) {
     .unwrap();
 }
 
+/// What [`deploy_two_rounds`] put on the chain and in `dir`.
+struct Deployed {
+    token: Address,
+    distributor: Address,
+    bm: Address,
+    program: std::path::PathBuf,
+    start: u64,
+}
+
+/// The test token, a two-round distributor (100 a round, 1-day root delay, 60-day claim window,
+/// funder and committee anvil's account 0) starting `start_in` seconds from now, the BondingManager
+/// double, and the matching program.toml in `dir`.
+fn deploy_two_rounds(node: &Anvil, chain: &Chain, dir: &Path, start_in: u64) -> Deployed {
+    let committee = anvil::dev_wallet(0);
+    let owner = anvil::dev_signer(0).address();
+    let token =
+        block_on(anvil::deploy_test_token(chain, &committee)).expect("anvil::deploy_test_token");
+    let start = block_on(chain.now()).unwrap() + start_in;
+    let params = anvil::DistributorParams {
+        token,
+        funder: owner,
+        committee: owner,
+        start,
+        round_duration: WEEK,
+        round_count: 2,
+        round_budget: tokens(100),
+        root_delay: DAY,
+        claim_window: 60 * DAY,
+    };
+    let distributor = block_on(anvil::deploy_distributor(chain, &committee, &params))
+        .expect("anvil::deploy_distributor");
+    let bm_init = [
+        BondingManagerDouble::BYTECODE.to_vec(),
+        BondingManagerDouble::constructorCall { token }.abi_encode(),
+    ]
+    .concat();
+    let bm = Address::from_word(block_on(send(
+        chain,
+        &committee,
+        None,
+        bm_init,
+        "deploy BondingManagerDouble",
+    )));
+    let program = dir.join("program.toml");
+    fs::write(
+        &program,
+        format!(
+            "chain_id = {}\ntoken = \"{token}\"\nfunder = \"{owner}\"\ncommittee = \"{owner}\"\nstart = {start}\n\
+             round_duration = \"7d\"\nround_count = 2\nround_budget = \"100\"\nroot_delay = \"1d\"\nclaim_window = \"60d\"\n",
+            node.chain_id()
+        ),
+    )
+    .unwrap();
+    Deployed {
+        token,
+        distributor,
+        bm,
+        program,
+        start,
+    }
+}
+
 #[test]
 fn claims_and_stake_from_the_chain() {
     let node = Anvil::spawn();
@@ -103,46 +165,15 @@ fn claims_and_stake_from_the_chain() {
     let [addr_a, addr_b, addr_c] = [1, 2, 3].map(|i| anvil::dev_signer(i).address());
     let owner = anvil::dev_signer(0).address();
 
-    let token =
-        block_on(anvil::deploy_test_token(&chain, &committee)).expect("anvil::deploy_test_token");
+    let Deployed {
+        token,
+        distributor,
+        bm,
+        program,
+        start,
+    } = deploy_two_rounds(&node, &chain, dir.path(), 100);
     block_on(anvil::mint(&chain, &committee, token, owner, tokens(200))).expect("anvil::mint");
     block_on(anvil::mint(&chain, &committee, token, addr_c, tokens(50))).expect("anvil::mint");
-    let start = block_on(chain.now()).unwrap() + 100;
-    let params = anvil::DistributorParams {
-        token,
-        funder: owner,
-        committee: owner,
-        start,
-        round_duration: WEEK,
-        round_count: 2,
-        round_budget: tokens(100),
-        root_delay: DAY,
-        claim_window: 60 * DAY,
-    };
-    let distributor = block_on(anvil::deploy_distributor(&chain, &committee, &params))
-        .expect("anvil::deploy_distributor");
-    let bm_init = [
-        BondingManagerDouble::BYTECODE.to_vec(),
-        BondingManagerDouble::constructorCall { token }.abi_encode(),
-    ]
-    .concat();
-    let bm = Address::from_word(block_on(send(
-        &chain,
-        &committee,
-        None,
-        bm_init,
-        "deploy BondingManagerDouble",
-    )));
-    let program = dir.path().join("program.toml");
-    fs::write(
-        &program,
-        format!(
-            "chain_id = {}\ntoken = \"{token}\"\nfunder = \"{owner}\"\ncommittee = \"{owner}\"\nstart = {start}\n\
-             round_duration = \"7d\"\nround_count = 2\nround_budget = \"100\"\nroot_delay = \"1d\"\nclaim_window = \"60d\"\n",
-            node.chain_id()
-        ),
-    )
-    .unwrap();
 
     // Round 1: A, B, C, D eligible (25 each), E below. Round 2: F joins (20 each).
     scores(
@@ -463,47 +494,16 @@ fn newly_registered_from_the_bonding_manager() {
     );
     let [addr_x, addr_a, addr_b, addr_c] = [0, 1, 2, 3].map(|i| anvil::dev_signer(i).address());
 
-    let token =
-        block_on(anvil::deploy_test_token(&chain, &committee)).expect("anvil::deploy_test_token");
+    let Deployed {
+        token,
+        distributor,
+        bm,
+        program,
+        start,
+    } = deploy_two_rounds(&node, &chain, dir.path(), 1_000);
     for who in [addr_x, addr_a, addr_b, addr_c] {
         block_on(anvil::mint(&chain, &committee, token, who, tokens(100))).expect("anvil::mint");
     }
-    let start = block_on(chain.now()).unwrap() + 1_000;
-    let params = anvil::DistributorParams {
-        token,
-        funder: addr_x,
-        committee: addr_x,
-        start,
-        round_duration: WEEK,
-        round_count: 2,
-        round_budget: tokens(100),
-        root_delay: DAY,
-        claim_window: 60 * DAY,
-    };
-    let distributor = block_on(anvil::deploy_distributor(&chain, &committee, &params))
-        .expect("anvil::deploy_distributor");
-    let bm_init = [
-        BondingManagerDouble::BYTECODE.to_vec(),
-        BondingManagerDouble::constructorCall { token }.abi_encode(),
-    ]
-    .concat();
-    let bm = Address::from_word(block_on(send(
-        &chain,
-        &committee,
-        None,
-        bm_init,
-        "deploy BondingManagerDouble",
-    )));
-    let program = dir.path().join("program.toml");
-    fs::write(
-        &program,
-        format!(
-            "chain_id = {}\ntoken = \"{token}\"\nfunder = \"{addr_x}\"\ncommittee = \"{addr_x}\"\nstart = {start}\n\
-             round_duration = \"7d\"\nround_count = 2\nround_budget = \"100\"\nroot_delay = \"1d\"\nclaim_window = \"60d\"\n",
-            node.chain_id()
-        ),
-    )
-    .unwrap();
     scores(&rounds, 1, &[(addr_a, 0.9), (D, 0.6)]);
     scores(
         &rounds,
