@@ -384,13 +384,14 @@ pub async fn deploy_distributor(
 }
 
 /// A JSON-RPC proxy in front of a node, a real HTTP server on a free localhost port that the test
-/// starts, which can refuse wide `eth_getLogs` ranges the way hosted endpoints do (a JSON-RPC error
-/// reply "query returned more than 10000 results") and counts requests by method. Its threads end
-/// with the test process. (podium-claim's tests have an older copy with an outage switch; it can
-/// use this one.)
+/// starts, which can be taken down (connections closed without an answer, as when a node restarts),
+/// refuse wide `eth_getLogs` ranges the way hosted endpoints do (a JSON-RPC error reply "query
+/// returned more than 10000 results"), and counts requests by method. Its threads end with the test
+/// process.
 pub struct RpcProxy {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
     log_limit: std::sync::Arc<std::sync::atomic::AtomicU64>,
     counts: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, u64>>>,
 }
@@ -398,28 +399,44 @@ pub struct RpcProxy {
 impl RpcProxy {
     /// Forwards to `upstream` (`http://127.0.0.1:PORT`).
     pub fn start(upstream: &str) -> Self {
-        use std::sync::{Arc, Mutex, atomic::AtomicU64};
+        use std::sync::{
+            Arc, Mutex,
+            atomic::{AtomicBool, AtomicU64},
+        };
         let listener = TcpListener::bind("127.0.0.1:0").expect("binding a free localhost port");
         let url = format!("http://{}", listener.local_addr().expect("a local address"));
         let target = upstream
             .trim_start_matches("http://")
             .trim_end_matches('/')
             .to_owned();
+        let down = Arc::new(AtomicBool::new(false));
         let log_limit = Arc::new(AtomicU64::new(0));
         let counts = Arc::new(Mutex::new(std::collections::BTreeMap::new()));
-        let (l, c) = (log_limit.clone(), counts.clone());
+        let (d, l, c) = (down.clone(), log_limit.clone(), counts.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let (l, c, target) = (l.clone(), c.clone(), target.clone());
-                std::thread::spawn(move || proxy_connection(stream, &target, &l, &c));
+                let (d, l, c, target) = (d.clone(), l.clone(), c.clone(), target.clone());
+                std::thread::spawn(move || proxy_connection(stream, &target, &d, &l, &c));
             }
         });
         Self {
             url,
+            down,
             log_limit,
             counts,
         }
+    }
+
+    /// Takes the proxy down (`true`: every request's connection is closed unanswered) or brings it
+    /// back.
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Requests seen in all.
+    pub fn total(&self) -> u64 {
+        self.counts.lock().expect("the counts lock").values().sum()
     }
 
     /// Refuses `eth_getLogs` over more than `blocks` blocks (0: no limit).
@@ -439,8 +456,9 @@ impl RpcProxy {
     }
 }
 
-/// One HTTP/1.1 message: its head and its body (by Content-Length).
-fn read_http(stream: &mut impl std::io::Read) -> Option<(String, Vec<u8>)> {
+/// One HTTP/1.1 message: its head and its body (by Content-Length); `None` when the peer closes
+/// first. For the test servers that read requests by hand.
+pub fn read_http(stream: &mut impl std::io::Read) -> Option<(String, Vec<u8>)> {
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
     while !buf.ends_with(b"\r\n\r\n") {
@@ -466,11 +484,16 @@ fn read_http(stream: &mut impl std::io::Read) -> Option<(String, Vec<u8>)> {
 fn proxy_connection(
     mut client: TcpStream,
     target: &str,
+    down: &std::sync::atomic::AtomicBool,
     log_limit: &std::sync::atomic::AtomicU64,
     counts: &std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
 ) {
     use std::{io::Write, sync::atomic::Ordering};
     while let Some((_, body)) = read_http(&mut client) {
+        if down.load(Ordering::SeqCst) {
+            let _ = client.shutdown(std::net::Shutdown::Both);
+            return;
+        }
         let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         let method = request["method"].as_str().unwrap_or("?").to_owned();
         if let Ok(mut c) = counts.lock() {
