@@ -142,7 +142,9 @@ impl Overview {
     }
 }
 
-fn u64_of(v: U256) -> u64 {
+/// A contract's `uint256` count or time as `u64`, saturating: no real round, block or timestamp
+/// reaches `u64::MAX`, and a saturated value reads as "never" rather than wrapping.
+pub fn u64_of(v: U256) -> u64 {
     u64::try_from(v).unwrap_or(u64::MAX)
 }
 
@@ -192,17 +194,24 @@ fn call_err(chain: &Chain, what: &str, err: alloy::contract::Error) -> Error {
     }
 }
 
+/// The token `address` (a distributor) pays, read from its `TOKEN()`, with the token's symbol and
+/// decimals (see [`token_info`]).
+pub async fn token(chain: &Chain, address: Address) -> Result<TokenInfo> {
+    let token = PodiumDistributor::new(address, &chain.provider)
+        .TOKEN()
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "TOKEN()", e))?;
+    token_info(chain, token).await
+}
+
 /// Reads everything; `from_block` bounds the `Claimed` log scan (the deployment block when known).
 pub async fn overview(chain: &Chain, address: Address, from_block: u64) -> Result<Overview> {
     expect_code(chain, address).await?;
     let d = PodiumDistributor::new(address, &chain.provider);
     let timeline = timeline(chain, address).await?;
-    let token_address = d
-        .TOKEN()
-        .call()
-        .await
-        .map_err(|e| call_err(chain, "TOKEN()", e))?;
-    let token = token_info(chain, token_address).await?;
+    let token = token(chain, address).await?;
+    let token_address = token.address;
     let mut rounds = Vec::with_capacity(timeline.round_count as usize);
     for r in 1..=timeline.round_count {
         rounds.push(

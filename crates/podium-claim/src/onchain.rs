@@ -12,7 +12,8 @@ use podium_chain::{
         rpc::types::{Filter, Log},
         sol_types::SolEvent,
     },
-    bindings::{IERC20, PodiumDistributor},
+    bindings::PodiumDistributor,
+    distributor::{self, u64_of},
     revert::Units,
 };
 
@@ -20,10 +21,6 @@ use crate::{
     exit::{Error, Result},
     plan::{ChainRound, ChainStatus, ChainView},
 };
-
-fn u64_of(v: U256) -> u64 {
-    u64::try_from(v).unwrap_or(u64::MAX)
-}
 
 fn call_err(chain: &Chain, what: &str, err: podium_chain::alloy::contract::Error) -> Error {
     match err {
@@ -37,20 +34,22 @@ fn call_err(chain: &Chain, what: &str, err: podium_chain::alloy::contract::Error
     }
 }
 
-/// Fails unless a contract is deployed at `address`.
-pub async fn expect_contract(chain: &Chain, address: Address, what: &str) -> Result<()> {
-    let code = chain
-        .provider
-        .get_code_at(address)
-        .await
-        .map_err(|e| Error::from_chain(chain.rpc_err("eth_getCode", e)))?;
-    if code.is_empty() {
-        return Err(Error::Usage(format!(
-            "there is no contract at {what} {address} on chain {}",
-            chain.chain_id
-        )));
+/// What a failed read of the distributor (or another contract the claimer names) means for the
+/// claimer: podium-chain's `Other` is an answer that says the address is not what the user said
+/// it is (no code, not a distributor, not an ERC20), so a usage error; the rest map as any chain
+/// error does.
+fn read_err(what: &str, err: podium_chain::Error) -> Error {
+    match err {
+        podium_chain::Error::Other(m) => Error::Usage(format!("{what}: {m}")),
+        other => Error::from_chain(other),
     }
-    Ok(())
+}
+
+/// Fails unless a contract is deployed at `address` (`what` names it in the message).
+pub async fn expect_contract(chain: &Chain, address: Address, what: &str) -> Result<()> {
+    distributor::expect_code(chain, address)
+        .await
+        .map_err(|e| read_err(what, e))
 }
 
 /// Reads the view of `rounds` and of the claimed bits of `leaves` at `block`.
@@ -138,23 +137,13 @@ pub async fn read_view(
     Ok(view)
 }
 
-/// The distributor's token and how to show its amounts (symbol and decimals; "tokens" and 18 when
-/// the token does not say).
-pub async fn token_units(chain: &Chain, distributor: Address) -> Result<(Address, Units)> {
-    let d = PodiumDistributor::new(distributor, &chain.provider);
-    let token = d
-        .TOKEN()
-        .call()
+/// The distributor's token and how to show its amounts (symbol and decimals; "tokens" when the
+/// token has no symbol).
+pub async fn token_units(chain: &Chain, address: Address) -> Result<(Address, Units)> {
+    let token = distributor::token(chain, address)
         .await
-        .map_err(|e| call_err(chain, "TOKEN()", e))?;
-    let erc20 = IERC20::new(token, &chain.provider);
-    let decimals = erc20.decimals().call().await.unwrap_or(18);
-    let symbol = erc20
-        .symbol()
-        .call()
-        .await
-        .unwrap_or_else(|_| "tokens".into());
-    Ok((token, Units { decimals, symbol }))
+        .map_err(|e| read_err("distributor", e))?;
+    Ok((token.address, token.units()))
 }
 
 /// A `Claimed` event: which transaction claimed a leaf, who sent it, and what it paid.
