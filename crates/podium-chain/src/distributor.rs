@@ -424,9 +424,17 @@ pub enum Status {
 }
 
 impl Status {
-    /// The status of `state`, or `None` for a value this version does not know.
+    /// The status of `state`; see [`Status::from_code`].
     pub fn of(state: &RoundState) -> Option<Self> {
-        Some(match state.status {
+        Self::from_code(state.status)
+    }
+
+    /// The status a contract's `RoundStatus` code stands for, or `None` for a code this version
+    /// does not know. A newer contract may add statuses: a caller must report an unknown one
+    /// (naming the round and the code) and must not guess one, least of all `Closed`, which would
+    /// tell a claimant that a round that may pay will never pay.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Some(match code {
             0 => Self::Open,
             1 => Self::Ended,
             2 => Self::Pending,
@@ -445,5 +453,27 @@ impl Status {
             Self::Valid => "valid",
             Self::Closed => "closed",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    #[test]
+    fn every_known_status_code_decodes_and_an_unknown_one_does_not() {
+        let known: Vec<_> = (0..=4).map(Status::from_code).collect();
+        assert_eq!(
+            known,
+            [
+                Some(Status::Open),
+                Some(Status::Ended),
+                Some(Status::Pending),
+                Some(Status::Valid),
+                Some(Status::Closed),
+            ]
+        );
+        assert_eq!(Status::from_code(5), None);
+        assert_eq!(Status::from_code(u8::MAX), None);
     }
 }

@@ -85,13 +85,13 @@ pub async fn read_view(
             .call()
             .await
             .map_err(|e| call_err(chain, "roundState()", e))?;
-        let status = match s.status as u8 {
-            0 => ChainStatus::Open,
-            1 => ChainStatus::Ended,
-            2 => ChainStatus::Pending,
-            3 => ChainStatus::Valid,
-            _ => ChainStatus::Closed,
-        };
+        let status = ChainStatus::of(&s).ok_or_else(|| {
+            Error::Usage(format!(
+                "distributor {distributor} on chain {} reports status {} for round {round}, which \
+                 this podium-claim does not know (a newer contract?): upgrade podium-claim",
+                chain.chain_id, s.status
+            ))
+        })?;
         view.rounds.insert(
             round,
             ChainRound {
