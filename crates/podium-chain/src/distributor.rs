@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use alloy::{
+    eips::BlockId,
     primitives::{Address, B256, U256},
     providers::Provider,
     rpc::types::{Filter, Log},
@@ -304,18 +305,72 @@ pub async fn scan_logs(
         .get_block_number()
         .await
         .map_err(|e| chain.rpc_err("eth_blockNumber", e))?;
-    if from_block > latest {
-        return Ok((Vec::new(), latest));
-    }
     let filter = Filter::new()
         .address(address)
         .event_signature(signatures.to_vec());
+    Ok((
+        scan_filter(chain, &filter, from_block, latest).await?,
+        latest,
+    ))
+}
+
+/// The logs `filter` matches from `from_block` to `latest`, in chain order, read as [`scan_logs`]
+/// describes.
+async fn scan_filter(
+    chain: &Chain,
+    filter: &Filter,
+    from_block: u64,
+    latest: u64,
+) -> Result<Vec<Log>> {
+    if from_block > latest {
+        return Ok(Vec::new());
+    }
     let mut scan = LogScan::growing(LOG_STEP);
     let mut logs = chain
-        .scan_logs(&filter, from_block, latest, &mut scan)
+        .scan_logs(filter, from_block, latest, &mut scan)
         .await?;
     logs.sort_by_key(|l| (l.block_number, l.log_index));
-    Ok((logs, latest))
+    Ok(logs)
+}
+
+/// The last `Claimed` event of `account`'s leaf of `round` from `from_block` to the latest block,
+/// if any. The round and the account are indexed, so the query is narrow; it is read in ranges the
+/// node accepts, as [`scan_logs`] reads.
+pub async fn last_claim(
+    chain: &Chain,
+    address: Address,
+    round: u64,
+    account: Address,
+    from_block: u64,
+) -> Result<Option<Log>> {
+    let latest = chain
+        .provider
+        .get_block_number()
+        .await
+        .map_err(|e| chain.rpc_err("eth_blockNumber", e))?;
+    let filter = Filter::new()
+        .address(address)
+        .event_signature(Claimed::SIGNATURE_HASH)
+        .topic1(B256::from(U256::from(round)))
+        .topic2(account.into_word());
+    Ok(scan_filter(chain, &filter, from_block, latest).await?.pop())
+}
+
+/// Word `word` of `round`'s claimed bitmap at `block`: leaf `i` is claimed when bit `i % 256` of
+/// word `i / 256` is set.
+pub async fn claimed_word(
+    chain: &Chain,
+    address: Address,
+    round: u64,
+    word: u64,
+    block: BlockId,
+) -> Result<U256> {
+    PodiumDistributor::new(address, &chain.provider)
+        .claimedWord(U256::from(round), U256::from(word))
+        .block(block)
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "claimedWord()", e))
 }
 
 /// Sums `Claimed` amounts per round from `from_block` to the latest block.

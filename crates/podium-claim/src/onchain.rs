@@ -7,9 +7,9 @@ use podium_chain::{
     Chain,
     alloy::{
         eips::BlockId,
-        primitives::{Address, B256, TxHash, U256},
+        primitives::{Address, TxHash, U256},
         providers::Provider,
-        rpc::types::{Filter, Log},
+        rpc::types::Log,
         sol_types::SolEvent,
     },
     bindings::PodiumDistributor,
@@ -113,12 +113,9 @@ pub async fn read_view(
         let word = match words.get(&key) {
             Some(w) => *w,
             None => {
-                let w = d
-                    .claimedWord(U256::from(round), U256::from(key.1))
-                    .block(block)
-                    .call()
+                let w = distributor::claimed_word(chain, distributor, round, key.1, block)
                     .await
-                    .map_err(|e| call_err(chain, "claimedWord()", e))?;
+                    .map_err(|e| read_err("distributor", e))?;
                 words.insert(key, w);
                 w
             }
@@ -168,21 +165,10 @@ pub async fn who_claimed(
     account: Address,
     from_block: u64,
 ) -> Result<Option<ClaimedBy>> {
-    let filter = Filter::new()
-        .address(distributor)
-        .event_signature(PodiumDistributor::Claimed::SIGNATURE_HASH)
-        .topic1(B256::from(U256::from(round)))
-        .topic2(account.into_word());
-    let latest = chain
-        .provider
-        .get_block_number()
-        .await
-        .map_err(|e| Error::from_chain(chain.rpc_err("eth_blockNumber", e)))?;
-    let logs = chain
-        .logs(&filter, from_block, latest)
+    let log = distributor::last_claim(chain, distributor, round, account, from_block)
         .await
         .map_err(Error::from_chain)?;
-    let Some(log) = logs.last() else {
+    let Some(log) = log else {
         return Ok(None);
     };
     let (Some(tx), Some(block)) = (log.transaction_hash, log.block_number) else {
