@@ -168,9 +168,15 @@ pub async fn expect_code(chain: &Chain, address: Address) -> Result<()> {
 
 /// Reads the timeline.
 pub async fn timeline(chain: &Chain, address: Address) -> Result<Timeline> {
+    timeline_at(chain, address, BlockId::latest()).await
+}
+
+/// Reads the timeline at `block`.
+pub async fn timeline_at(chain: &Chain, address: Address, block: BlockId) -> Result<Timeline> {
     let d = PodiumDistributor::new(address, &chain.provider);
     let t = d
         .timeline()
+        .block(block)
         .call()
         .await
         .map_err(|e| call_err(chain, "timeline()", e))?;
@@ -354,6 +360,21 @@ pub async fn last_claim(
         .topic1(B256::from(U256::from(round)))
         .topic2(account.into_word());
     Ok(scan_filter(chain, &filter, from_block, latest).await?.pop())
+}
+
+/// `round`'s state at `block` (its status decodes with [`Status::of`]).
+pub async fn round_state(
+    chain: &Chain,
+    address: Address,
+    round: u64,
+    block: BlockId,
+) -> Result<RoundState> {
+    PodiumDistributor::new(address, &chain.provider)
+        .roundState(U256::from(round))
+        .block(block)
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "roundState()", e))
 }
 
 /// Word `word` of `round`'s claimed bitmap at `block`: leaf `i` is claimed when bit `i % 256` of

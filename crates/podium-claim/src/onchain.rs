@@ -22,34 +22,11 @@ use crate::{
     plan::{ChainRound, ChainStatus, ChainView},
 };
 
-fn call_err(chain: &Chain, what: &str, err: podium_chain::alloy::contract::Error) -> Error {
-    match err {
-        podium_chain::alloy::contract::Error::TransportError(e) => {
-            Error::from_chain(chain.rpc_err(what, e))
-        }
-        other => Error::Usage(format!(
-            "{what} failed on {}: {other} (is the distributor address right for this chain?)",
-            chain.url
-        )),
-    }
-}
-
-/// What a failed read of the distributor (or another contract the claimer names) means for the
-/// claimer: podium-chain's `Other` is an answer that says the address is not what the user said
-/// it is (no code, not a distributor, not an ERC20), so a usage error; the rest map as any chain
-/// error does.
-fn read_err(what: &str, err: podium_chain::Error) -> Error {
-    match err {
-        podium_chain::Error::Other(m) => Error::Usage(format!("{what}: {m}")),
-        other => Error::from_chain(other),
-    }
-}
-
 /// Fails unless a contract is deployed at `address` (`what` names it in the message).
 pub async fn expect_contract(chain: &Chain, address: Address, what: &str) -> Result<()> {
     distributor::expect_code(chain, address)
         .await
-        .map_err(|e| read_err(what, e))
+        .map_err(|e| Error::from_contract_read(what, e))
 }
 
 /// Reads the view of `rounds` and of the claimed bits of `leaves` at `block`.
@@ -60,17 +37,13 @@ pub async fn read_view(
     leaves: &BTreeSet<(u64, u64)>,
     block: BlockId,
 ) -> Result<ChainView> {
-    let d = PodiumDistributor::new(distributor, &chain.provider);
-    let t = d
-        .timeline()
-        .block(block)
-        .call()
+    let t = distributor::timeline_at(chain, distributor, block)
         .await
-        .map_err(|e| call_err(chain, "timeline()", e))?;
-    let round_count = u64_of(t.roundCount);
+        .map_err(|e| Error::from_contract_read("distributor", e))?;
+    let round_count = t.round_count;
     let mut view = ChainView {
         now: 0,
-        claim_deadline: u64_of(t.claimDeadline),
+        claim_deadline: t.claim_deadline,
         round_count,
         rounds: BTreeMap::new(),
         claimed: BTreeSet::new(),
@@ -79,12 +52,9 @@ pub async fn read_view(
         if round == 0 || round > round_count {
             continue;
         }
-        let s = d
-            .roundState(U256::from(round))
-            .block(block)
-            .call()
+        let s = distributor::round_state(chain, distributor, round, block)
             .await
-            .map_err(|e| call_err(chain, "roundState()", e))?;
+            .map_err(|e| Error::from_contract_read("distributor", e))?;
         let status = ChainStatus::of(&s).ok_or_else(|| {
             Error::Usage(format!(
                 "distributor {distributor} on chain {} reports status {} for round {round}, which \
@@ -115,7 +85,7 @@ pub async fn read_view(
             None => {
                 let w = distributor::claimed_word(chain, distributor, round, key.1, block)
                     .await
-                    .map_err(|e| read_err("distributor", e))?;
+                    .map_err(|e| Error::from_contract_read("distributor", e))?;
                 words.insert(key, w);
                 w
             }
@@ -139,7 +109,7 @@ pub async fn read_view(
 pub async fn token_units(chain: &Chain, address: Address) -> Result<(Address, Units)> {
     let token = distributor::token(chain, address)
         .await
-        .map_err(|e| read_err("distributor", e))?;
+        .map_err(|e| Error::from_contract_read("distributor", e))?;
     Ok((token.address, token.units()))
 }
 
