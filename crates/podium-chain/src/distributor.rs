@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use alloy::{
+    eips::BlockId,
     primitives::{Address, B256, U256},
     providers::Provider,
     rpc::types::{Filter, Log},
@@ -142,7 +143,9 @@ impl Overview {
     }
 }
 
-fn u64_of(v: U256) -> u64 {
+/// A contract's `uint256` count or time as `u64`, saturating: no real round, block or timestamp
+/// reaches `u64::MAX`, and a saturated value reads as "never" rather than wrapping.
+pub fn u64_of(v: U256) -> u64 {
     u64::try_from(v).unwrap_or(u64::MAX)
 }
 
@@ -165,9 +168,15 @@ pub async fn expect_code(chain: &Chain, address: Address) -> Result<()> {
 
 /// Reads the timeline.
 pub async fn timeline(chain: &Chain, address: Address) -> Result<Timeline> {
+    timeline_at(chain, address, BlockId::latest()).await
+}
+
+/// Reads the timeline at `block`.
+pub async fn timeline_at(chain: &Chain, address: Address, block: BlockId) -> Result<Timeline> {
     let d = PodiumDistributor::new(address, &chain.provider);
     let t = d
         .timeline()
+        .block(block)
         .call()
         .await
         .map_err(|e| call_err(chain, "timeline()", e))?;
@@ -192,17 +201,24 @@ fn call_err(chain: &Chain, what: &str, err: alloy::contract::Error) -> Error {
     }
 }
 
+/// The token `address` (a distributor) pays, read from its `TOKEN()`, with the token's symbol and
+/// decimals (see [`token_info`]).
+pub async fn token(chain: &Chain, address: Address) -> Result<TokenInfo> {
+    let token = PodiumDistributor::new(address, &chain.provider)
+        .TOKEN()
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "TOKEN()", e))?;
+    token_info(chain, token).await
+}
+
 /// Reads everything; `from_block` bounds the `Claimed` log scan (the deployment block when known).
 pub async fn overview(chain: &Chain, address: Address, from_block: u64) -> Result<Overview> {
     expect_code(chain, address).await?;
     let d = PodiumDistributor::new(address, &chain.provider);
     let timeline = timeline(chain, address).await?;
-    let token_address = d
-        .TOKEN()
-        .call()
-        .await
-        .map_err(|e| call_err(chain, "TOKEN()", e))?;
-    let token = token_info(chain, token_address).await?;
+    let token = token(chain, address).await?;
+    let token_address = token.address;
     let mut rounds = Vec::with_capacity(timeline.round_count as usize);
     for r in 1..=timeline.round_count {
         rounds.push(
@@ -295,18 +311,87 @@ pub async fn scan_logs(
         .get_block_number()
         .await
         .map_err(|e| chain.rpc_err("eth_blockNumber", e))?;
-    if from_block > latest {
-        return Ok((Vec::new(), latest));
-    }
     let filter = Filter::new()
         .address(address)
         .event_signature(signatures.to_vec());
+    Ok((
+        scan_filter(chain, &filter, from_block, latest).await?,
+        latest,
+    ))
+}
+
+/// The logs `filter` matches from `from_block` to `latest`, in chain order, read as [`scan_logs`]
+/// describes.
+async fn scan_filter(
+    chain: &Chain,
+    filter: &Filter,
+    from_block: u64,
+    latest: u64,
+) -> Result<Vec<Log>> {
+    if from_block > latest {
+        return Ok(Vec::new());
+    }
     let mut scan = LogScan::growing(LOG_STEP);
     let mut logs = chain
-        .scan_logs(&filter, from_block, latest, &mut scan)
+        .scan_logs(filter, from_block, latest, &mut scan)
         .await?;
     logs.sort_by_key(|l| (l.block_number, l.log_index));
-    Ok((logs, latest))
+    Ok(logs)
+}
+
+/// The last `Claimed` event of `account`'s leaf of `round` from `from_block` to the latest block,
+/// if any. The round and the account are indexed, so the query is narrow; it is read in ranges the
+/// node accepts, as [`scan_logs`] reads.
+pub async fn last_claim(
+    chain: &Chain,
+    address: Address,
+    round: u64,
+    account: Address,
+    from_block: u64,
+) -> Result<Option<Log>> {
+    let latest = chain
+        .provider
+        .get_block_number()
+        .await
+        .map_err(|e| chain.rpc_err("eth_blockNumber", e))?;
+    let filter = Filter::new()
+        .address(address)
+        .event_signature(Claimed::SIGNATURE_HASH)
+        .topic1(B256::from(U256::from(round)))
+        .topic2(account.into_word());
+    Ok(scan_filter(chain, &filter, from_block, latest).await?.pop())
+}
+
+/// `round`'s state at `block` (its status decodes with [`Status::of`]).
+pub async fn round_state(
+    chain: &Chain,
+    address: Address,
+    round: u64,
+    block: BlockId,
+) -> Result<RoundState> {
+    PodiumDistributor::new(address, &chain.provider)
+        .roundState(U256::from(round))
+        .block(block)
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "roundState()", e))
+}
+
+/// Word `word` of `round`'s claimed bitmap at `block`: leaf `i` is claimed when bit `i % 256` of
+/// word `i / 256` is set.
+pub async fn claimed_word(
+    chain: &Chain,
+    address: Address,
+    round: u64,
+    word: u64,
+    block: BlockId,
+) -> Result<U256> {
+    PodiumDistributor::new(address, &chain.provider)
+        .claimedWord(U256::from(round), U256::from(word))
+        .block(block)
+        .call()
+        .await
+        .map_err(|e| call_err(chain, "claimedWord()", e))
 }
 
 /// Sums `Claimed` amounts per round from `from_block` to the latest block.
@@ -415,9 +500,17 @@ pub enum Status {
 }
 
 impl Status {
-    /// The status of `state`, or `None` for a value this version does not know.
+    /// The status of `state`; see [`Status::from_code`].
     pub fn of(state: &RoundState) -> Option<Self> {
-        Some(match state.status {
+        Self::from_code(state.status)
+    }
+
+    /// The status a contract's `RoundStatus` code stands for, or `None` for a code this version
+    /// does not know. A newer contract may add statuses: a caller must report an unknown one
+    /// (naming the round and the code) and must not guess one, least of all `Closed`, which would
+    /// tell a claimant that a round that may pay will never pay.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Some(match code {
             0 => Self::Open,
             1 => Self::Ended,
             2 => Self::Pending,
@@ -436,5 +529,27 @@ impl Status {
             Self::Valid => "valid",
             Self::Closed => "closed",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    #[test]
+    fn every_known_status_code_decodes_and_an_unknown_one_does_not() {
+        let known: Vec<_> = (0..=4).map(Status::from_code).collect();
+        assert_eq!(
+            known,
+            [
+                Some(Status::Open),
+                Some(Status::Ended),
+                Some(Status::Pending),
+                Some(Status::Valid),
+                Some(Status::Closed),
+            ]
+        );
+        assert_eq!(Status::from_code(5), None);
+        assert_eq!(Status::from_code(u8::MAX), None);
     }
 }

@@ -156,6 +156,17 @@ impl Error {
         }
     }
 
+    /// Classifies a chain-layer error met while reading a contract the user named (`what`: the
+    /// distributor, the BondingManager). podium-chain's `Other` is an answer that says the address
+    /// is not that contract (no code, not a distributor, a token without `decimals()`), so a usage
+    /// error (2) naming it; the rest map as [`Error::from_chain`] maps them.
+    pub fn from_contract_read(what: &str, err: ChainError) -> Self {
+        match err {
+            ChainError::Other(m) => Self::Usage(format!("{what}: {m}")),
+            other => Self::from_chain(other),
+        }
+    }
+
     /// Classifies a chain-layer error met while reading or sending a claim.
     pub fn from_chain(err: ChainError) -> Self {
         let text = err.to_string();

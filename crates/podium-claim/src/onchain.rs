@@ -7,12 +7,13 @@ use podium_chain::{
     Chain,
     alloy::{
         eips::BlockId,
-        primitives::{Address, B256, TxHash, U256},
+        primitives::{Address, TxHash, U256},
         providers::Provider,
-        rpc::types::{Filter, Log},
+        rpc::types::Log,
         sol_types::SolEvent,
     },
-    bindings::{IERC20, PodiumDistributor},
+    bindings::PodiumDistributor,
+    distributor::{self, u64_of},
     revert::Units,
 };
 
@@ -21,36 +22,11 @@ use crate::{
     plan::{ChainRound, ChainStatus, ChainView},
 };
 
-fn u64_of(v: U256) -> u64 {
-    u64::try_from(v).unwrap_or(u64::MAX)
-}
-
-fn call_err(chain: &Chain, what: &str, err: podium_chain::alloy::contract::Error) -> Error {
-    match err {
-        podium_chain::alloy::contract::Error::TransportError(e) => {
-            Error::from_chain(chain.rpc_err(what, e))
-        }
-        other => Error::Usage(format!(
-            "{what} failed on {}: {other} (is the distributor address right for this chain?)",
-            chain.url
-        )),
-    }
-}
-
-/// Fails unless a contract is deployed at `address`.
+/// Fails unless a contract is deployed at `address` (`what` names it in the message).
 pub async fn expect_contract(chain: &Chain, address: Address, what: &str) -> Result<()> {
-    let code = chain
-        .provider
-        .get_code_at(address)
+    distributor::expect_code(chain, address)
         .await
-        .map_err(|e| Error::from_chain(chain.rpc_err("eth_getCode", e)))?;
-    if code.is_empty() {
-        return Err(Error::Usage(format!(
-            "there is no contract at {what} {address} on chain {}",
-            chain.chain_id
-        )));
-    }
-    Ok(())
+        .map_err(|e| Error::from_contract_read(what, e))
 }
 
 /// Reads the view of `rounds` and of the claimed bits of `leaves` at `block`.
@@ -61,17 +37,13 @@ pub async fn read_view(
     leaves: &BTreeSet<(u64, u64)>,
     block: BlockId,
 ) -> Result<ChainView> {
-    let d = PodiumDistributor::new(distributor, &chain.provider);
-    let t = d
-        .timeline()
-        .block(block)
-        .call()
+    let t = distributor::timeline_at(chain, distributor, block)
         .await
-        .map_err(|e| call_err(chain, "timeline()", e))?;
-    let round_count = u64_of(t.roundCount);
+        .map_err(|e| Error::from_contract_read("distributor", e))?;
+    let round_count = t.round_count;
     let mut view = ChainView {
         now: 0,
-        claim_deadline: u64_of(t.claimDeadline),
+        claim_deadline: t.claim_deadline,
         round_count,
         rounds: BTreeMap::new(),
         claimed: BTreeSet::new(),
@@ -80,19 +52,16 @@ pub async fn read_view(
         if round == 0 || round > round_count {
             continue;
         }
-        let s = d
-            .roundState(U256::from(round))
-            .block(block)
-            .call()
+        let s = distributor::round_state(chain, distributor, round, block)
             .await
-            .map_err(|e| call_err(chain, "roundState()", e))?;
-        let status = match s.status as u8 {
-            0 => ChainStatus::Open,
-            1 => ChainStatus::Ended,
-            2 => ChainStatus::Pending,
-            3 => ChainStatus::Valid,
-            _ => ChainStatus::Closed,
-        };
+            .map_err(|e| Error::from_contract_read("distributor", e))?;
+        let status = ChainStatus::of(&s).ok_or_else(|| {
+            Error::Usage(format!(
+                "distributor {distributor} on chain {} reports status {} for round {round}, which \
+                 this podium-claim does not know (a newer contract?): upgrade podium-claim",
+                chain.chain_id, s.status
+            ))
+        })?;
         view.rounds.insert(
             round,
             ChainRound {
@@ -114,12 +83,9 @@ pub async fn read_view(
         let word = match words.get(&key) {
             Some(w) => *w,
             None => {
-                let w = d
-                    .claimedWord(U256::from(round), U256::from(key.1))
-                    .block(block)
-                    .call()
+                let w = distributor::claimed_word(chain, distributor, round, key.1, block)
                     .await
-                    .map_err(|e| call_err(chain, "claimedWord()", e))?;
+                    .map_err(|e| Error::from_contract_read("distributor", e))?;
                 words.insert(key, w);
                 w
             }
@@ -138,23 +104,13 @@ pub async fn read_view(
     Ok(view)
 }
 
-/// The distributor's token and how to show its amounts (symbol and decimals; "tokens" and 18 when
-/// the token does not say).
-pub async fn token_units(chain: &Chain, distributor: Address) -> Result<(Address, Units)> {
-    let d = PodiumDistributor::new(distributor, &chain.provider);
-    let token = d
-        .TOKEN()
-        .call()
+/// The distributor's token and how to show its amounts (symbol and decimals; "tokens" when the
+/// token has no symbol).
+pub async fn token_units(chain: &Chain, address: Address) -> Result<(Address, Units)> {
+    let token = distributor::token(chain, address)
         .await
-        .map_err(|e| call_err(chain, "TOKEN()", e))?;
-    let erc20 = IERC20::new(token, &chain.provider);
-    let decimals = erc20.decimals().call().await.unwrap_or(18);
-    let symbol = erc20
-        .symbol()
-        .call()
-        .await
-        .unwrap_or_else(|_| "tokens".into());
-    Ok((token, Units { decimals, symbol }))
+        .map_err(|e| Error::from_contract_read("distributor", e))?;
+    Ok((token.address, token.units()))
 }
 
 /// A `Claimed` event: which transaction claimed a leaf, who sent it, and what it paid.
@@ -179,21 +135,10 @@ pub async fn who_claimed(
     account: Address,
     from_block: u64,
 ) -> Result<Option<ClaimedBy>> {
-    let filter = Filter::new()
-        .address(distributor)
-        .event_signature(PodiumDistributor::Claimed::SIGNATURE_HASH)
-        .topic1(B256::from(U256::from(round)))
-        .topic2(account.into_word());
-    let latest = chain
-        .provider
-        .get_block_number()
-        .await
-        .map_err(|e| Error::from_chain(chain.rpc_err("eth_blockNumber", e)))?;
-    let logs = chain
-        .logs(&filter, from_block, latest)
+    let log = distributor::last_claim(chain, distributor, round, account, from_block)
         .await
         .map_err(Error::from_chain)?;
-    let Some(log) = logs.last() else {
+    let Some(log) = log else {
         return Ok(None);
     };
     let (Some(tx), Some(block)) = (log.transaction_hash, log.block_number) else {

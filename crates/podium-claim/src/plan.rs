@@ -35,20 +35,10 @@ pub struct Target {
     pub account: Address,
 }
 
-/// A round's status as the contract reports it (`IPodiumDistributor.RoundStatus`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChainStatus {
-    /// The round has not ended.
-    Open,
-    /// Ended, nothing posted (or the last root was revoked).
-    Ended,
-    /// A root is posted and not claimable yet.
-    Pending,
-    /// Claimable.
-    Valid,
-    /// Posting closed and the round has no root.
-    Closed,
-}
+/// A round's status as the contract reports it: podium-chain's reader decodes it (an unknown
+/// status is an error of [`crate::onchain::read_view`], never a guess). Named apart from this
+/// module's [`Status`], which is what the claimer makes of a round.
+pub use podium_chain::distributor::Status as ChainStatus;
 
 /// One round as the chain sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
