@@ -27,7 +27,6 @@ pub(crate) mod text;
 use std::{
     collections::BTreeMap,
     fs,
-    io::Write,
     path::{Path, PathBuf},
 };
 
@@ -233,7 +232,7 @@ fn score_files(round_dir: &Path) -> eyre::Result<Vec<PathBuf>> {
 pub(crate) fn run(request: &Request) -> eyre::Result<Report> {
     let report = build(request)?;
     if let Some(path) = &request.html {
-        write_atomic(path, report.html().as_bytes())
+        podium_core::write_atomic(path, report.html().as_bytes())
             .wrap_err_with(|| format!("writing the report page {}", path.display()))?;
     }
     Ok(report)
@@ -555,33 +554,6 @@ fn read_chain(
         .await
     })
     .wrap_err("reading claims, stake and registrations from the chain")
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a reader
-/// sees the old page or the whole new one.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> eyre::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| eyre!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        eyre!(e)
-    })
 }
 
 impl Report {
