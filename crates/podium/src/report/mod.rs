@@ -30,9 +30,12 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use alloy_primitives::{Address, B256, U256, address};
+use alloy_primitives::{Address, B256, U256};
 use eyre::{WrapErr, bail, ensure, eyre};
-use podium_chain::{DistributorOpts, ProgramConfig, RpcOpts};
+use podium_chain::{
+    DistributorOpts, ProgramConfig, RpcOpts,
+    livepeer::{ARBITRUM_ONE, LPT},
+};
 use podium_core::{
     Allocation, DistributionFile, Rules, ScoreSet, TokenAmount, allocate, rules::SplitMethod,
 };
@@ -46,13 +49,6 @@ use self::{
 /// The `format` of the JSON report.
 /// v2: `new` became `firstSeenInScores`, beside the on-chain `newlyRegistered`.
 pub(crate) const FORMAT: &str = "podium-report-v2";
-
-/// LPT on Arbitrum One and on Ethereum mainnet: the report names the token LPT when the program pays
-/// one of these on its chain.
-const LPT: [(u64, Address); 2] = [
-    (42161, address!("289ba1701C2F088cf0faf8B3705246331cB8A839")),
-    (1, address!("58b6a8a3302369daec383334672404ee733ab239")),
-];
 
 /// One round's input files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -360,6 +356,7 @@ pub(crate) fn build(request: &Request) -> eyre::Result<Report> {
     }
     let symbol = match &facts {
         Some(f) => f.symbol.clone(),
+        // The report names the token LPT when the program pays LPT on its chain.
         None if LPT.contains(&(program.chain_id, program.token)) => "LPT".into(),
         None => "tokens".into(),
     };
@@ -523,13 +520,15 @@ fn read_chain(
     let target = opts.resolve()?;
     let bonding_manager = source
         .bonding_manager
-        .or((program.chain_id == 42161).then_some(chain::ARBITRUM_BONDING_MANAGER));
+        .or((program.chain_id == ARBITRUM_ONE).then_some(chain::ARBITRUM_BONDING_MANAGER));
     let from_block = source
         .from_block
         .or(target.record.as_ref().map(|r| r.block))
         .unwrap_or(0);
     let registrations_from_block = source.registrations_from_block.unwrap_or(
-        if program.chain_id == 42161 && bonding_manager == Some(chain::ARBITRUM_BONDING_MANAGER) {
+        if program.chain_id == ARBITRUM_ONE
+            && bonding_manager == Some(chain::ARBITRUM_BONDING_MANAGER)
+        {
             chain::ARBITRUM_BONDING_MANAGER_BLOCK
         } else {
             0
