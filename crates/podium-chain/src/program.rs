@@ -121,15 +121,8 @@ impl ProgramConfig {
                 )),
             }
         };
-        let budget = match &raw.round_budget {
-            toml::Value::String(s) => s.trim().to_owned(),
-            toml::Value::Integer(i) if *i > 0 => i.to_string(),
-            _ => {
-                return Err(
-                    "round_budget: write it as a string of whole tokens, e.g. \"7000\"".into(),
-                );
-            }
-        };
+        let budget = podium_core::amount::toml_amount_text(&raw.round_budget)
+            .map_err(|e| format!("round_budget: {e}"))?;
         // Parse once with generous decimals (36), to report a malformed budget early.
         TokenAmount::parse(&budget, 36).map_err(|e| format!("round_budget: {e}"))?;
         let config = Self {
