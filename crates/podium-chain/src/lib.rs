@@ -9,6 +9,7 @@
 //! - [`send`]: simulate, send, print the hash, wait for confirmations, replace with raised fees.
 //! - [`distributor`]: reading a distributor's state, rounds and claims in one overview.
 //! - [`revert`]: contract errors decoded into sentences.
+//! - [`livepeer`]: Livepeer's token and BondingManager addresses, in one place.
 //! - [`safe`]: Safe Transaction Builder batch files.
 //! - [`program`]: the program configuration (`program.toml`), the deployment record, and the
 //!   option group that names a deployed distributor.
@@ -18,6 +19,7 @@
 pub mod bindings;
 pub mod distributor;
 mod error;
+pub mod livepeer;
 pub mod program;
 pub mod retry;
 pub mod revert;

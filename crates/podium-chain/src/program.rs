@@ -121,15 +121,8 @@ impl ProgramConfig {
                 )),
             }
         };
-        let budget = match &raw.round_budget {
-            toml::Value::String(s) => s.trim().to_owned(),
-            toml::Value::Integer(i) if *i > 0 => i.to_string(),
-            _ => {
-                return Err(
-                    "round_budget: write it as a string of whole tokens, e.g. \"7000\"".into(),
-                );
-            }
-        };
+        let budget = podium_core::amount::toml_amount_text(&raw.round_budget)
+            .map_err(|e| format!("round_budget: {e}"))?;
         // Parse once with generous decimals (36), to report a malformed budget early.
         TokenAmount::parse(&budget, 36).map_err(|e| format!("round_budget: {e}"))?;
         let config = Self {
@@ -247,18 +240,15 @@ impl Deployment {
     }
 }
 
-/// Writes `text` to `path` through a temporary file and a rename.
+/// Writes `text` to `path` atomically, through the workspace's one writer,
+/// [`podium_core::write_atomic`].
 pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let io = |e: std::io::Error| Error::File {
+    podium_core::write_atomic(path, text.as_bytes()).map_err(|e| Error::File {
         path: path.to_owned(),
-        message: format!("cannot write: {e}"),
-    };
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
+        message: match e {
+            podium_core::Error::Io { reason, .. } => format!("cannot write: {reason}"),
+            other => other.to_string(),
+        },
     })
 }
 

@@ -31,7 +31,7 @@ use podium_chain::{
     Chain, Error as ChainError, Refusal, SendOpts, Sender, Wallet,
     alloy::{
         consensus::Transaction as _,
-        primitives::{Bytes, TxHash, address},
+        primitives::{Bytes, TxHash},
         providers::Provider,
         rpc::types::Filter,
         sol,
@@ -103,8 +103,7 @@ sol! {
 pub const ARBITRUM_ONE: u64 = 42_161;
 
 /// Livepeer's BondingManager proxy on Arbitrum One.
-pub const ARBITRUM_BONDING_MANAGER: Address =
-    address!("0x35Bcf3c30594191d53231E4FF333E8A770453e40");
+pub use podium_chain::livepeer::ARBITRUM_BONDING_MANAGER;
 
 /// The marker that ends a podium bond's calldata, after the claim hashes and their count.
 pub const TAG_MARKER: [u8; 8] = *b"PDMSTK01";

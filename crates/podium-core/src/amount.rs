@@ -44,6 +44,31 @@ pub enum AmountError {
         /// The whole input.
         input: String,
     },
+    /// A TOML amount written as a floating-point number.
+    #[error("write amounts as decimal strings (\"7000.5\"): floating-point numbers are not exact")]
+    Float,
+    /// A TOML amount that is neither a string nor a whole number.
+    #[error("expected a decimal string such as \"7000\", found {found}")]
+    NotAnAmount {
+        /// The TOML type found instead.
+        found: &'static str,
+    },
+}
+
+/// The text of an amount written in a TOML file: a decimal string (trimmed) or a whole number. The
+/// one reader of amounts for every podium TOML file (`rules.toml`, `program.toml`).
+pub fn toml_amount_text(v: &toml::Value) -> Result<String, AmountError> {
+    match v {
+        toml::Value::String(s) => Ok(s.trim().to_owned()),
+        toml::Value::Integer(i) if *i >= 0 => Ok(i.to_string()),
+        toml::Value::Integer(i) => Err(AmountError::Negative {
+            input: i.to_string(),
+        }),
+        toml::Value::Float(_) => Err(AmountError::Float),
+        other => Err(AmountError::NotAnAmount {
+            found: other.type_str(),
+        }),
+    }
 }
 
 /// A token amount in base units, with the decimals needed to print it for people.
@@ -143,6 +168,22 @@ mod tests {
     use super::*;
 
     const LPT: u8 = 18;
+
+    #[test]
+    fn toml_amounts_are_strings_or_whole_numbers() {
+        let text = |src: &str| toml_amount_text(&src.parse::<toml::Table>().unwrap()["a"]);
+        assert_eq!(text("a = \" 7000.5 \""), Ok("7000.5".into()));
+        assert_eq!(text("a = 7000"), Ok("7000".into()));
+        assert_eq!(
+            text("a = -1"),
+            Err(AmountError::Negative { input: "-1".into() })
+        );
+        assert_eq!(text("a = 7000.5"), Err(AmountError::Float));
+        assert_eq!(
+            text("a = true"),
+            Err(AmountError::NotAnAmount { found: "boolean" })
+        );
+    }
 
     #[test]
     fn parses_whole_and_fractional_lpt() {

@@ -22,12 +22,7 @@
 //! JSON) into a temporary file in the target's directory, then renamed over the target, so a reader
 //! sees the old file or the whole new one, and an error leaves nothing behind.
 
-use std::{
-    fmt,
-    fs::File,
-    io::{BufWriter, Write},
-    path::Path,
-};
+use std::{fmt, fs::File, io::Write, path::Path};
 
 use alloy_primitives::{Address, B256, U256};
 use rayon::prelude::*;
@@ -156,45 +151,12 @@ impl Built {
         .serialize(&mut ser)
     }
 
-    /// Writes the file atomically: a temporary file next to `path`, flushed and synced, then renamed
-    /// over `path`. On any error the temporary file is removed and `path` is untouched.
+    /// Writes the file atomically through [`crate::fs::write_atomic_with`]: on any error the temporary
+    /// file is removed and `path` is untouched.
     pub fn write_atomic(&self, path: &Path) -> Result<()> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-            _ => std::path::PathBuf::from("."),
-        };
-        let name = path.file_name().ok_or_else(|| {
-            Error::io(
-                path,
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
-            )
-        })?;
-        if !dir.is_dir() {
-            return Err(Error::Distribution {
-                path: path.to_owned(),
-                message: format!(
-                    "the directory {} does not exist (create it first)",
-                    dir.display()
-                ),
-            });
-        }
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let result = (|| -> std::io::Result<()> {
-            let file = File::create_new(&tmp)?;
-            let mut w = BufWriter::with_capacity(1 << 20, file);
-            self.write_json(&mut w).map_err(std::io::Error::other)?;
-            w.write_all(b"\n")?;
-            let file = w.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, path)
-        })();
-        result.map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(path, e)
+        crate::fs::write_atomic_with(path, |w| {
+            self.write_json(&mut *w).map_err(std::io::Error::other)?;
+            w.write_all(b"\n")
         })
     }
 }

@@ -163,33 +163,7 @@ impl Ctx<'_> {
 
     /// An amount as a decimal string (or a whole number), exactly in base units.
     fn amount(&self, field: &str, v: &toml::Value, decimals: u8) -> Result<U256> {
-        let text = match v {
-            toml::Value::String(s) => s.clone(),
-            toml::Value::Integer(i) if *i >= 0 => i.to_string(),
-            toml::Value::Integer(i) => {
-                return Err(self.amount_err(
-                    field,
-                    AmountError::Negative {
-                        input: i.to_string(),
-                    },
-                ));
-            }
-            toml::Value::Float(_) => {
-                return Err(self.err(
-                    field,
-                    "write amounts as decimal strings (\"7000.5\"): floating-point numbers are not exact",
-                ));
-            }
-            other => {
-                return Err(self.err(
-                    field,
-                    format!(
-                        "expected a decimal string such as \"7000\", found {}",
-                        other.type_str()
-                    ),
-                ));
-            }
-        };
+        let text = crate::amount::toml_amount_text(v).map_err(|e| self.amount_err(field, e))?;
         TokenAmount::parse(&text, decimals)
             .map(|a| a.units)
             .map_err(|e| self.amount_err(field, e))

@@ -604,11 +604,11 @@ fn write_snapshot(dir: &Path, record: &Snapshot, fetched: &[Fetched]) -> eyre::R
             fs::create_dir_all(parent)
                 .wrap_err_with(|| format!("creating {}", parent.display()))?;
         }
-        crate::report::write_atomic(&path, &f.answer.body)
+        podium_core::write_atomic(&path, &f.answer.body)
             .wrap_err_with(|| format!("writing {}", path.display()))?;
     }
     let path = dir.join(SNAPSHOT_FILE);
-    crate::report::write_atomic(&path, record.to_json().as_bytes())
+    podium_core::write_atomic(&path, record.to_json().as_bytes())
         .wrap_err_with(|| format!("writing {}", path.display()))?;
     if let Some(old) = old {
         let keep: BTreeSet<&str> = record

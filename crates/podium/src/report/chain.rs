@@ -25,15 +25,9 @@ use podium_chain::{
 
 use super::stake::{BondEvent, ClaimEvent, Position};
 
-/// Livepeer's BondingManager proxy on Arbitrum One, used when the program runs on chain 42161 and
-/// no other address is given.
-pub(crate) const ARBITRUM_BONDING_MANAGER: Address =
-    alloy_primitives::address!("35Bcf3c30594191d53231E4FF333E8A770453e40");
-
-/// The block of the transaction that deployed [`ARBITRUM_BONDING_MANAGER`] (livepeer/protocol,
-/// `deployments/arbitrumMainnet/BondingManagerProxy.json`, receipt `blockNumber`): no registration on
-/// it is older.
-pub(crate) const ARBITRUM_BONDING_MANAGER_BLOCK: u64 = 5_856_381;
+/// Livepeer's BondingManager proxy on Arbitrum One (used when the program runs on chain 42161 and
+/// no other address is given) and the block it was deployed at.
+pub(crate) use podium_chain::livepeer::{ARBITRUM_BONDING_MANAGER, ARBITRUM_BONDING_MANAGER_BLOCK};
 
 /// Addresses per `eth_getLogs` topic list, so requests stay small.
 const ADDRESSES_PER_QUERY: usize = 100;

@@ -27,13 +27,15 @@ pub(crate) mod text;
 use std::{
     collections::BTreeMap,
     fs,
-    io::Write,
     path::{Path, PathBuf},
 };
 
-use alloy_primitives::{Address, B256, U256, address};
+use alloy_primitives::{Address, B256, U256};
 use eyre::{WrapErr, bail, ensure, eyre};
-use podium_chain::{DistributorOpts, ProgramConfig, RpcOpts};
+use podium_chain::{
+    DistributorOpts, ProgramConfig, RpcOpts,
+    livepeer::{ARBITRUM_ONE, LPT},
+};
 use podium_core::{
     Allocation, DistributionFile, Rules, ScoreSet, TokenAmount, allocate, rules::SplitMethod,
 };
@@ -47,13 +49,6 @@ use self::{
 /// The `format` of the JSON report.
 /// v2: `new` became `firstSeenInScores`, beside the on-chain `newlyRegistered`.
 pub(crate) const FORMAT: &str = "podium-report-v2";
-
-/// LPT on Arbitrum One and on Ethereum mainnet: the report names the token LPT when the program pays
-/// one of these on its chain.
-const LPT: [(u64, Address); 2] = [
-    (42161, address!("289ba1701C2F088cf0faf8B3705246331cB8A839")),
-    (1, address!("58b6a8a3302369daec383334672404ee733ab239")),
-];
 
 /// One round's input files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,7 +228,7 @@ fn score_files(round_dir: &Path) -> eyre::Result<Vec<PathBuf>> {
 pub(crate) fn run(request: &Request) -> eyre::Result<Report> {
     let report = build(request)?;
     if let Some(path) = &request.html {
-        write_atomic(path, report.html().as_bytes())
+        podium_core::write_atomic(path, report.html().as_bytes())
             .wrap_err_with(|| format!("writing the report page {}", path.display()))?;
     }
     Ok(report)
@@ -361,6 +356,7 @@ pub(crate) fn build(request: &Request) -> eyre::Result<Report> {
     }
     let symbol = match &facts {
         Some(f) => f.symbol.clone(),
+        // The report names the token LPT when the program pays LPT on its chain.
         None if LPT.contains(&(program.chain_id, program.token)) => "LPT".into(),
         None => "tokens".into(),
     };
@@ -524,13 +520,15 @@ fn read_chain(
     let target = opts.resolve()?;
     let bonding_manager = source
         .bonding_manager
-        .or((program.chain_id == 42161).then_some(chain::ARBITRUM_BONDING_MANAGER));
+        .or((program.chain_id == ARBITRUM_ONE).then_some(chain::ARBITRUM_BONDING_MANAGER));
     let from_block = source
         .from_block
         .or(target.record.as_ref().map(|r| r.block))
         .unwrap_or(0);
     let registrations_from_block = source.registrations_from_block.unwrap_or(
-        if program.chain_id == 42161 && bonding_manager == Some(chain::ARBITRUM_BONDING_MANAGER) {
+        if program.chain_id == ARBITRUM_ONE
+            && bonding_manager == Some(chain::ARBITRUM_BONDING_MANAGER)
+        {
             chain::ARBITRUM_BONDING_MANAGER_BLOCK
         } else {
             0
@@ -555,33 +553,6 @@ fn read_chain(
         .await
     })
     .wrap_err("reading claims, stake and registrations from the chain")
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a reader
-/// sees the old page or the whole new one.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> eyre::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| eyre!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        eyre!(e)
-    })
 }
 
 impl Report {
