@@ -99,11 +99,8 @@ sol! {
     }
 }
 
-/// Arbitrum One's chain id.
-pub const ARBITRUM_ONE: u64 = 42_161;
-
-/// Livepeer's BondingManager proxy on Arbitrum One.
-pub use podium_chain::livepeer::ARBITRUM_BONDING_MANAGER;
+/// Arbitrum One's chain id and Livepeer's BondingManager proxy there.
+pub use podium_chain::livepeer::{ARBITRUM_BONDING_MANAGER, ARBITRUM_ONE};
 
 /// The marker that ends a podium bond's calldata, after the claim hashes and their count.
 pub const TAG_MARKER: [u8; 8] = *b"PDMSTK01";
