@@ -67,34 +67,19 @@ impl InFlight {
     }
 }
 
-/// Writes `bytes` to `path` durably: a temporary file in the same directory, synced, renamed over
-/// `path`, and the directory synced (so the rename itself survives a power cut).
+/// Writes `bytes` to `path` durably, creating its directory first: [`podium_core::write_atomic`]
+/// (a temporary file in the same directory, synced, renamed over `path`, the directory synced so
+/// the rename itself survives a power cut), with the operating system's error for the caller to
+/// name the file.
 pub fn write_durable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)?;
-        #[cfg(unix)]
-        std::fs::File::open(dir)?.sync_all()?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
     }
-    result
+    // The workspace's one atomic writer; the callers name the file themselves.
+    podium_core::write_atomic(path, bytes).map_err(|e| match e {
+        podium_core::Error::Io { reason, .. } => reason,
+        other => std::io::Error::other(other.to_string()),
+    })
 }
 
 /// Writes `value` as pretty JSON to `path` durably; a failure is [`Error::State`] naming the file.

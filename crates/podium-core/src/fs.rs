@@ -47,13 +47,11 @@ pub fn write_atomic_with(
             ),
         ));
     }
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let (tmp, file) = match create_temporary(&dir, &name.to_string_lossy()) {
+        Ok(pair) => pair,
+        Err(e) => return Err(Error::io(path, e)),
+    };
     let result = (|| -> io::Result<()> {
-        let file = File::create_new(&tmp)?;
         let mut w = BufWriter::with_capacity(1 << 20, file);
         write(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
@@ -69,6 +67,28 @@ pub fn write_atomic_with(
         .and_then(|d| d.sync_all())
         .map_err(|e| Error::io(&dir, e))?;
     Ok(())
+}
+
+/// Temporary files made by this process so far: with the process id, a name no other writer uses.
+static TEMPORARIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Creates a new temporary file `.NAME.PID.N.tmp` in `dir`. The name is this process's own and
+/// `create_new` refuses to share it, so two writers never write one temporary file; a name left by
+/// a killed process that had the same id (ids are reused after a crash and restart) is skipped for
+/// the next one, at most 64 times.
+fn create_temporary(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
+    let pid = std::process::id();
+    let mut last = None;
+    for _ in 0..64 {
+        let n = TEMPORARIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.{pid}.{n}.tmp"));
+        match File::create_new(&tmp) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.expect("64 attempts were made"))
 }
 
 #[cfg(test)]
@@ -115,5 +135,19 @@ mod tests {
             err.ends_with("nope does not exist (create it first)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn temporaries_left_by_a_killed_process_with_our_id_do_not_block_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let pid = std::process::id();
+        // What a killed earlier process with this id could have left, for the next names in turn.
+        let next = TEMPORARIES.load(std::sync::atomic::Ordering::Relaxed);
+        for n in next..next + 8 {
+            std::fs::write(dir.path().join(format!(".out.txt.{pid}.{n}.tmp")), b"stale").unwrap();
+        }
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
     }
 }
