@@ -88,6 +88,32 @@ fn scores(dir: &Path, round: u64, accounts: &[(Address, f64)]) {
     .unwrap();
 }
 
+/// `podium build` of rounds 1 and 2 from `rounds/round-N/{rules.toml,scores/leaderboard.json}` into
+/// `rounds/round-N/distribution.json`, for `distributor` on `node`; returns the two files.
+fn build_rounds(rounds: &Path, node: &Anvil, distributor: Address) -> Vec<DistributionFile> {
+    (1..=2u64)
+        .map(|n| {
+            let r = rounds.join(format!("round-{n}"));
+            podium()
+                .args(["build", "--round", &n.to_string(), "--rules"])
+                .arg(r.join("rules.toml"))
+                .arg("--scores")
+                .arg(r.join("scores/leaderboard.json"))
+                .arg("--out")
+                .arg(r.join("distribution.json"))
+                .args([
+                    "--chain-id",
+                    &node.chain_id().to_string(),
+                    "--distributor",
+                    &distributor.to_string(),
+                ])
+                .assert()
+                .success();
+            DistributionFile::read(&r.join("distribution.json")).unwrap()
+        })
+        .collect()
+}
+
 /// What [`deploy_two_rounds`] put on the chain and in `dir`.
 struct Deployed {
     token: Address,
@@ -199,26 +225,7 @@ fn claims_and_stake_from_the_chain() {
             (F, 0.5),
         ],
     );
-    let mut files = Vec::new();
-    for n in 1..=2u64 {
-        let r = rounds.join(format!("round-{n}"));
-        podium()
-            .args(["build", "--round", &n.to_string(), "--rules"])
-            .arg(r.join("rules.toml"))
-            .arg("--scores")
-            .arg(r.join("scores/leaderboard.json"))
-            .arg("--out")
-            .arg(r.join("distribution.json"))
-            .args([
-                "--chain-id",
-                &node.chain_id().to_string(),
-                "--distributor",
-                &distributor.to_string(),
-            ])
-            .assert()
-            .success();
-        files.push(DistributionFile::read(&r.join("distribution.json")).unwrap());
-    }
+    let files = build_rounds(&rounds, &node, distributor);
 
     let mut post_txs = Vec::new();
     block_on(async {
@@ -510,24 +517,7 @@ fn newly_registered_from_the_bonding_manager() {
         2,
         &[(addr_a, 0.9), (D, 0.6), (addr_b, 0.8), (F, 0.5)],
     );
-    for n in 1..=2u64 {
-        let r = rounds.join(format!("round-{n}"));
-        podium()
-            .args(["build", "--round", &n.to_string(), "--rules"])
-            .arg(r.join("rules.toml"))
-            .arg("--scores")
-            .arg(r.join("scores/leaderboard.json"))
-            .arg("--out")
-            .arg(r.join("distribution.json"))
-            .args([
-                "--chain-id",
-                &node.chain_id().to_string(),
-                "--distributor",
-                &distributor.to_string(),
-            ])
-            .assert()
-            .success();
-    }
+    build_rounds(&rounds, &node, distributor);
 
     let after_x = block_on(async {
         let approve = IERC20::approveCall {
