@@ -137,6 +137,14 @@ contract PodiumDistributorAdminTest is DistributorFixture {
         );
     }
 
+    /// The largest budget that fits the 96-bit counters is accepted: the bound is inclusive.
+    function test_Constructor_AcceptsTheLargestBudget() public {
+        uint256[6] memory p = _params();
+        p[3] = type(uint96).max;
+        PodiumDistributor d = new PodiumDistributor(token, funder, committee, p[0], p[1], p[2], p[3], p[4], p[5]);
+        assertEq(d.ROUND_BUDGET(), type(uint96).max);
+    }
+
     function test_RevertWhen_ConstructorStartInPast() public {
         uint256[6] memory p = _params();
         p[0] = block.timestamp - 1;
@@ -159,6 +167,33 @@ contract PodiumDistributorAdminTest is DistributorFixture {
             committee,
             p
         );
+    }
+
+    /// A claim window shorter than the root delay is refused too (a root posted at the deadline could never
+    /// be claimed), and one second longer than the delay is the shortest accepted.
+    function test_RevertWhen_ConstructorClaimWindowShorterThanRootDelay() public {
+        uint256[6] memory p = _params();
+        p[5] = ROOT_DELAY - 1;
+        _expectConstructorRevert(
+            abi.encodeWithSelector(IPodiumDistributor.ClaimWindowTooShort.selector, ROOT_DELAY - 1, ROOT_DELAY),
+            token,
+            funder,
+            committee,
+            p
+        );
+        p[5] = ROOT_DELAY + 1;
+        PodiumDistributor d = new PodiumDistributor(token, funder, committee, p[0], p[1], p[2], p[3], p[4], p[5]);
+        assertEq(d.CLAIM_WINDOW(), ROOT_DELAY + 1);
+    }
+
+    /// A timeline whose claim deadline is exactly the largest 40-bit timestamp fits.
+    function test_Constructor_AcceptsATimelineEndingAtTheLargestTimestamp() public {
+        uint256[6] memory p = _params();
+        p[1] = (uint256(type(uint40).max) - start - CLAIM_WINDOW) / ROUNDS;
+        p[5] = uint256(type(uint40).max) - start - p[1] * ROUNDS;
+        PodiumDistributor d = new PodiumDistributor(token, funder, committee, p[0], p[1], p[2], p[3], p[4], p[5]);
+        (,,,,, uint256 claimDeadline,,) = d.timeline();
+        assertEq(claimDeadline, type(uint40).max);
     }
 
     function test_RevertWhen_ConstructorTimelineTooLong() public {
@@ -285,6 +320,22 @@ contract PodiumDistributorAdminTest is DistributorFixture {
         assertEq(feeToken.balanceOf(address(d)), 990e18);
     }
 
+    /// A transfer that delivers nothing (a token taking all of it as a fee) funds nothing and is refused.
+    function test_RevertWhen_FundDeliversNothing() public {
+        FeeToken feeToken = new FeeToken();
+        feeToken.setFeePercent(100);
+        PodiumDistributor d = new PodiumDistributor(
+            feeToken, funder, committee, start, DURATION, ROUNDS, BUDGET, ROOT_DELAY, CLAIM_WINDOW
+        );
+        feeToken.mint(funder, 1e18);
+        vm.startPrank(funder);
+        feeToken.approve(address(d), 1e18);
+        vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.ZeroAmount.selector));
+        d.fund(1e18);
+        vm.stopPrank();
+        assertEq(d.totalFunded(), 0);
+    }
+
     function test_Fund_PlainTransferIsNotFunding() public {
         token.mint(address(distributor), 5e18);
         assertEq(distributor.totalFunded(), 0);
@@ -293,6 +344,14 @@ contract PodiumDistributorAdminTest is DistributorFixture {
     }
 
     function test_RevertWhen_FundZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.ZeroAmount.selector));
+        vm.prank(funder);
+        distributor.fund(0);
+    }
+
+    /// A zero amount is refused as such whenever it is sent, before anything else is looked at.
+    function test_RevertWhen_FundZeroAfterPostingClosed() public {
+        vm.warp(_postingDeadline() + 1);
         vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.ZeroAmount.selector));
         vm.prank(funder);
         distributor.fund(0);
@@ -312,6 +371,10 @@ contract PodiumDistributorAdminTest is DistributorFixture {
         vm.prank(funder);
         token.approve(address(distributor), 1e18);
         vm.warp(_postingDeadline());
+        vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.FundingClosed.selector, _postingDeadline()));
+        vm.prank(funder);
+        distributor.fund(1e18);
+        vm.warp(_postingDeadline() + 1 days);
         vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.FundingClosed.selector, _postingDeadline()));
         vm.prank(funder);
         distributor.fund(1e18);
@@ -406,6 +469,10 @@ contract PodiumDistributorAdminTest is DistributorFixture {
 
     function test_RevertWhen_PostRootAfterPostingClosed() public {
         vm.warp(_postingDeadline());
+        vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.PostingClosed.selector, _postingDeadline()));
+        vm.prank(committee);
+        distributor.postRoot(1, bytes32(0), 0, "");
+        vm.warp(_postingDeadline() + 1 days);
         vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.PostingClosed.selector, _postingDeadline()));
         vm.prank(committee);
         distributor.postRoot(1, bytes32(0), 0, "");
