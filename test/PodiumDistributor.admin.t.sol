@@ -556,6 +556,12 @@ contract PodiumDistributorAdminTest is DistributorFixture {
         distributor.postRoot(1, root, total, "ipfs://again");
         assertEq(distributor.roundState(1).revocations, 1);
         assertEq(distributor.totalAllocated(), total);
+
+        // Each revocation counts: a second one makes two, whoever revokes.
+        vm.prank(funder);
+        distributor.revokeRoot(1);
+        assertEq(distributor.roundState(1).revocations, 2);
+        assertEq(distributor.totalAllocated(), 0);
     }
 
     function test_RevokeRoot_ByFunder() public {
@@ -589,6 +595,10 @@ contract PodiumDistributorAdminTest is DistributorFixture {
         vm.warp(validAt);
         vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.RootNotPending.selector, 1, validAt));
         vm.prank(funder);
+        distributor.revokeRoot(1);
+        vm.warp(validAt + 1 days);
+        vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.RootNotPending.selector, 1, validAt));
+        vm.prank(committee);
         distributor.revokeRoot(1);
     }
 
