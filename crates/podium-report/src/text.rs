@@ -9,7 +9,7 @@ use super::{
     json::{NOTES, STAKE_METHOD},
     percent,
 };
-use crate::output::{addr, align_right, table};
+use crate::format::{addr, align_right, table};
 
 /// The first and last hex digits of an address, for narrow columns.
 pub(crate) fn short(a: &alloy_primitives::Address) -> String {
@@ -19,7 +19,7 @@ pub(crate) fn short(a: &alloy_primitives::Address) -> String {
 
 impl Report {
     /// Every table, as one text for the terminal.
-    pub(crate) fn text(&self) -> String {
+    pub fn text(&self) -> String {
         let mut out = String::new();
         let p = &self.program;
         let sym = &self.symbol;

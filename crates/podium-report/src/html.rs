@@ -14,7 +14,7 @@ use super::{
     percent,
     text::short,
 };
-use crate::output::addr;
+use crate::format::addr;
 
 /// Escapes text for HTML and SVG (element content and double-quoted attributes).
 pub(crate) fn esc(s: &str) -> String {
@@ -129,7 +129,7 @@ fn table(out: &mut String, caption: &str, header: &[&str], rows: Vec<Vec<Cell>>)
 
 impl Report {
     /// The whole page.
-    pub(crate) fn html(&self) -> String {
+    pub fn html(&self) -> String {
         let p = &self.program;
         let sym = &self.symbol;
         let mut o = String::with_capacity(256 * 1024);

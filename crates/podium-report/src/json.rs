@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{FORMAT, Report, metrics::RegionMetrics, stake::WEEK};
-use crate::output::addr;
+use crate::format::addr;
 
 /// What the report says about how it counts, in its JSON and on its page.
 pub(crate) const NOTES: [&str; 4] = [
@@ -56,7 +56,7 @@ fn region_json(r: &RegionMetrics) -> Value {
 
 impl Report {
     /// The report as one JSON document.
-    pub(crate) fn to_json(&self) -> Value {
+    pub fn to_json(&self) -> Value {
         let p = &self.program;
         let rounds: Vec<Value> = self
             .rounds

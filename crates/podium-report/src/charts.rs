@@ -7,7 +7,7 @@ use super::{
     Report, RoundReport, percent,
     svg::{Bar, Chart, Group, Series, colour},
 };
-use crate::output::addr;
+use crate::format::addr;
 
 fn bar(
     series: usize,

@@ -15,14 +15,15 @@
 //! describe a different round than the one that was paid. The demo and other commands call [`run`]
 //! with explicit [`RoundInput`]s instead of a directory.
 
-pub(crate) mod chain;
+mod chain;
 mod charts;
-pub(crate) mod html;
+mod format;
+mod html;
 mod json;
-pub(crate) mod metrics;
-pub(crate) mod stake;
-pub(crate) mod svg;
-pub(crate) mod text;
+mod metrics;
+mod stake;
+mod svg;
+mod text;
 
 use std::{
     collections::BTreeMap,
@@ -48,46 +49,50 @@ use self::{
 
 /// The `format` of the JSON report.
 /// v2: `new` became `firstSeenInScores`, beside the on-chain `newlyRegistered`.
-pub(crate) const FORMAT: &str = "podium-report-v2";
+pub const FORMAT: &str = "podium-report-v2";
 
 /// One round's input files.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RoundInput {
-    pub(crate) round: u64,
-    pub(crate) rules: PathBuf,
-    pub(crate) scores: Vec<PathBuf>,
+pub struct RoundInput {
+    /// The round's number, from 1.
+    pub round: u64,
+    /// The round's rules (`rules.toml`).
+    pub rules: PathBuf,
+    /// The round's score inputs: a `scores/` directory, or single score files.
+    pub scores: Vec<PathBuf>,
     /// The distribution file, when the round has been built.
-    pub(crate) distribution: Option<PathBuf>,
+    pub distribution: Option<PathBuf>,
 }
 
 /// Where the chain facts come from.
 #[derive(Debug, Clone)]
-pub(crate) struct ChainSource {
-    pub(crate) rpc: RpcOpts,
+pub struct ChainSource {
+    /// The node to read from.
+    pub rpc: RpcOpts,
     /// The distributor; when neither option is set, the deployment record next to the program file.
-    pub(crate) distributor: DistributorOpts,
+    pub distributor: DistributorOpts,
     /// The BondingManager whose `Bond` events count as staking (default on chain 42161: Livepeer's).
-    pub(crate) bonding_manager: Option<Address>,
+    pub bonding_manager: Option<Address>,
     /// First block to read the distributor's logs from (default: the deployment record's block, else 0).
-    pub(crate) from_block: Option<u64>,
+    pub from_block: Option<u64>,
     /// First block to read the BondingManager's registrations from (default: Livepeer's deployment
     /// block for Livepeer's BondingManager on Arbitrum One, else 0).
-    pub(crate) registrations_from_block: Option<u64>,
+    pub registrations_from_block: Option<u64>,
     /// Most blocks per `eth_getLogs` request.
-    pub(crate) log_blocks: u64,
+    pub log_blocks: u64,
 }
 
 /// What to report on and where to write it.
 #[derive(Debug, Clone)]
-pub(crate) struct Request {
+pub struct Request {
     /// The program file (`program.toml`, as for `podium deploy`).
-    pub(crate) program: PathBuf,
+    pub program: PathBuf,
     /// Every round so far, from round 1, in order.
-    pub(crate) rounds: Vec<RoundInput>,
+    pub rounds: Vec<RoundInput>,
     /// Read claims and stake from the chain.
-    pub(crate) chain: Option<ChainSource>,
+    pub chain: Option<ChainSource>,
     /// Write the HTML page here.
-    pub(crate) html: Option<PathBuf>,
+    pub html: Option<PathBuf>,
 }
 
 /// One round, everything known about it.
@@ -125,7 +130,7 @@ pub(crate) struct RoundChain {
 
 /// The whole report.
 #[derive(Debug, Clone)]
-pub(crate) struct Report {
+pub struct Report {
     pub(crate) program_path: PathBuf,
     pub(crate) program: ProgramConfig,
     pub(crate) symbol: String,
@@ -139,7 +144,7 @@ pub(crate) struct Report {
 
 /// Finds the rounds in `dir` (layout in the module docs). Rounds must run from 1 without gaps: the
 /// first-seen count of a round needs every earlier round's scores.
-pub(crate) fn discover(dir: &Path) -> eyre::Result<Vec<RoundInput>> {
+pub fn discover(dir: &Path) -> eyre::Result<Vec<RoundInput>> {
     let entries = fs::read_dir(dir)
         .wrap_err_with(|| format!("reading the rounds directory {}", dir.display()))?;
     let mut rounds = BTreeMap::new();
@@ -225,7 +230,7 @@ fn score_files(round_dir: &Path) -> eyre::Result<Vec<PathBuf>> {
 
 /// Builds the report and writes the HTML page when asked. The one entry point for the CLI and the
 /// demo.
-pub(crate) fn run(request: &Request) -> eyre::Result<Report> {
+pub fn run(request: &Request) -> eyre::Result<Report> {
     let report = build(request)?;
     if let Some(path) = &request.html {
         podium_core::write_atomic(path, report.html().as_bytes())
