@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::html::esc;
+use crate::format::{esc, thousands};
 
 /// Colours, picked to stay apart for the common kinds of colour blindness.
 pub(crate) mod colour {
@@ -105,23 +105,6 @@ fn tick_text(v: f64, step: f64) -> String {
     };
     let s = format!("{v:.decimals$}");
     if decimals == 0 { thousands(&s) } else { s }
-}
-
-/// `1234567` → `1,234,567` (digits only; a leading minus is not expected here).
-pub(crate) fn thousands(int: &str) -> String {
-    let (int, frac) = int.split_once('.').unwrap_or((int, ""));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    out
 }
 
 impl Chart {
@@ -341,7 +324,6 @@ mod tests {
         assert_eq!(nice_step(2600.0, 5.0, false), 1000.0);
         assert_eq!(tick_text(2000.0, 1000.0), "2,000");
         assert_eq!(tick_text(0.4, 0.2), "0.4");
-        assert_eq!(thousands("1234567.25"), "1,234,567.25");
     }
 
     #[test]

@@ -8,29 +8,15 @@ use std::fmt::Write;
 
 use podium_chain::time::{duration, utc};
 
-use super::{
-    Report, RoundReport,
-    json::{NOTES, STAKE_METHOD},
-    percent,
-    text::short,
+use crate::{
+    format::{addr, esc, percent, registered, short},
+    metrics::TOP,
+    model::{Report, RoundReport},
+    notes::{NOTES, STAKE_METHOD},
 };
-use crate::format::addr;
 
-/// Escapes text for HTML and SVG (element content and double-quoted attributes).
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+mod charts;
+mod svg;
 
 const CSS: &str = r#"
 :root { color-scheme: light; }
@@ -269,7 +255,7 @@ impl Report {
                 format!("r{}.registered", r.metrics.round),
                 a.len(),
             ),
-            None => text(Self::registered_text(r)),
+            None => text(registered(r)),
         }
     }
 
@@ -363,7 +349,7 @@ impl Report {
             .iter()
             .map(|g| {
                 let mut row = vec![text(g.region.to_string())];
-                for k in 0..super::metrics::TOP {
+                for k in 0..TOP {
                     row.push(match g.top.get(k) {
                         Some(t) => {
                             let class = if t.excluded { "hash excluded" } else { "hash" };
@@ -653,18 +639,5 @@ impl Report {
         o.push_str(r#"<section id="program"><h2>Program parameters</h2>"#);
         table(o, "As configured", &["parameter", "value"], rows);
         o.push_str("</section>");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::esc;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            esc(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
     }
 }

@@ -3,11 +3,13 @@
 
 use alloy_primitives::U256;
 
-use super::{
-    Report, RoundReport, percent,
-    svg::{Bar, Chart, Group, Series, colour},
+use podium_core::TokenAmount;
+
+use super::svg::{Bar, Chart, Group, Series, colour};
+use crate::{
+    format::{addr, percent, tokens_whole},
+    model::{Report, RoundReport},
 };
-use crate::format::addr;
 
 fn bar(
     series: usize,
@@ -39,6 +41,12 @@ fn count_bar(series: usize, n: usize, what: &str, key: String) -> Bar {
     )
 }
 
+/// An amount as a float, for bar heights only.
+fn tokens_f64(units: U256, decimals: u8) -> f64 {
+    let s = TokenAmount::from_units(units, decimals).to_string();
+    s.parse().unwrap_or(0.0)
+}
+
 fn score_text(s: f64) -> String {
     format!("{s:.2}")
 }
@@ -46,10 +54,10 @@ fn score_text(s: f64) -> String {
 impl Report {
     fn money_bar(&self, series: usize, units: U256, what: &str, key: String) -> Bar {
         let shown = self.tokens(units);
-        let whole = super::tokens_whole(units, self.decimals);
+        let whole = tokens_whole(units, self.decimals);
         bar(
             series,
-            self.tokens_f64(units),
+            tokens_f64(units, self.decimals),
             whole,
             format!("{what}: {shown} {}", self.symbol),
             key,
@@ -334,7 +342,7 @@ impl Report {
                 integer: false,
                 wide: false,
             });
-            if self.chain.as_ref().is_some_and(|f| f.bonds.is_some()) {
+            if self.stake_measured() {
                 let mut staked = self.money_bar(
                     1,
                     c.claims.staked,
@@ -482,7 +490,7 @@ impl Report {
             },
         ];
         if self.chain.is_some() {
-            let bonds = self.chain.as_ref().is_some_and(|f| f.bonds.is_some());
+            let bonds = self.stake_measured();
             let mut series = vec![
                 Series {
                     name: "claimed".into(),
