@@ -52,8 +52,10 @@ pub(crate) struct Group {
     pub(crate) bars: Vec<Bar>,
 }
 
-/// A bar chart.
-#[derive(Debug, Clone)]
+/// A bar chart. Made with [`Chart::new`] and the builder methods below, so a chart states only
+/// what differs from the default: bars side by side, an axis from zero to a little above the
+/// tallest bar, decimal ticks, normal width.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Chart {
     /// What the chart shows (`data-metric`), e.g. `threshold`.
     pub(crate) metric: &'static str,
@@ -74,6 +76,73 @@ pub(crate) struct Chart {
     pub(crate) integer: bool,
     /// Drawn twice as wide (many bars); the page gives it a full row.
     pub(crate) wide: bool,
+}
+
+impl Chart {
+    /// A chart of `metric` (`data-metric`) about `round` (`None`: across rounds), with its title.
+    pub(crate) fn new(metric: &'static str, round: Option<u64>, title: impl Into<String>) -> Self {
+        Self {
+            metric,
+            round,
+            title: title.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The y axis's and the x axis's labels.
+    pub(crate) fn axes(mut self, y: impl Into<String>, x: impl Into<String>) -> Self {
+        self.y_label = y.into();
+        self.x_label = x.into();
+        self
+    }
+
+    /// The series, as (legend name, colour), in the order the bars' `series` index them.
+    pub(crate) fn series(mut self, series: &[(&str, &'static str)]) -> Self {
+        self.series = series
+            .iter()
+            .map(|&(name, colour)| Series {
+                name: name.into(),
+                colour,
+            })
+            .collect();
+        self
+    }
+
+    /// The bars, one group per category label.
+    pub(crate) fn groups(mut self, groups: Vec<Group>) -> Self {
+        self.groups = groups;
+        self
+    }
+
+    /// Stacks each group's bars.
+    pub(crate) fn stack(mut self) -> Self {
+        self.stacked = true;
+        self
+    }
+
+    /// Counts: whole-number ticks.
+    pub(crate) fn counts(mut self) -> Self {
+        self.integer = true;
+        self
+    }
+
+    /// Twice as wide, on a row of its own.
+    pub(crate) fn wide(mut self) -> Self {
+        self.wide = true;
+        self
+    }
+
+    /// A fixed top of the y axis.
+    pub(crate) fn y_max(mut self, max: f64) -> Self {
+        self.y_max = Some(max);
+        self
+    }
+
+    /// A dashed line at a level, with its label.
+    pub(crate) fn reference(mut self, reference: Option<(f64, String)>) -> Self {
+        self.reference = reference;
+        self
+    }
 }
 
 /// Width of a normal chart; a wide one is twice as wide.
@@ -328,38 +397,28 @@ mod tests {
 
     #[test]
     fn draws_every_bar_with_its_key_and_value() {
-        let chart = Chart {
-            metric: "threshold",
-            round: Some(2),
-            title: "Round 2 <test>".into(),
-            y_label: "orchestrators".into(),
-            x_label: "region".into(),
-            series: vec![Series {
-                name: "met".into(),
-                colour: colour::BLUE,
-            }],
-            groups: ["FRA", "MDW"]
-                .iter()
-                .enumerate()
-                .map(|(i, r)| Group {
-                    label: (*r).into(),
-                    bars: vec![Bar {
-                        series: 0,
-                        value: i as f64 + 3.0,
-                        text: (i + 3).to_string(),
-                        tooltip: String::new(),
-                        key: format!("r2.{r}.met"),
-                        exact: (i + 3).to_string(),
-                        colour: None,
-                    }],
-                })
-                .collect(),
-            stacked: false,
-            reference: None,
-            y_max: None,
-            integer: true,
-            wide: false,
-        };
+        let chart = Chart::new("threshold", Some(2), "Round 2 <test>")
+            .axes("orchestrators", "region")
+            .series(&[("met", colour::BLUE)])
+            .groups(
+                ["FRA", "MDW"]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| Group {
+                        label: (*r).into(),
+                        bars: vec![Bar {
+                            series: 0,
+                            value: i as f64 + 3.0,
+                            text: (i + 3).to_string(),
+                            tooltip: String::new(),
+                            key: format!("r2.{r}.met"),
+                            exact: (i + 3).to_string(),
+                            colour: None,
+                        }],
+                    })
+                    .collect(),
+            )
+            .counts();
         let svg = chart.render();
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains(r#"data-metric="threshold" data-round="2""#));
