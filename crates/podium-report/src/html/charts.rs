@@ -31,7 +31,6 @@ fn bar(
         tooltip,
         key,
         exact,
-        colour: None,
     }
 }
 

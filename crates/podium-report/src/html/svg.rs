@@ -41,8 +41,6 @@ pub(crate) struct Bar {
     pub(crate) key: String,
     /// The exact number, as in the JSON.
     pub(crate) exact: String,
-    /// A colour other than the series' (e.g. an excluded account).
-    pub(crate) colour: Option<&'static str>,
 }
 
 /// The bars over one category label.
@@ -363,10 +361,11 @@ impl Chart {
 }
 
 impl Chart {
+    /// A bar's colour: its series'.
     fn fill(&self, b: &Bar) -> &'static str {
-        b.colour
-            .or_else(|| self.series.get(b.series).map(|se| se.colour))
-            .unwrap_or(colour::GREY)
+        self.series
+            .get(b.series)
+            .map_or(colour::GREY, |se| se.colour)
     }
 }
 
@@ -413,7 +412,6 @@ mod tests {
                             tooltip: String::new(),
                             key: format!("r2.{r}.met"),
                             exact: (i + 3).to_string(),
-                            colour: None,
                         }],
                     })
                     .collect(),
