@@ -31,6 +31,8 @@ mod model;
 mod notes;
 mod stake;
 mod text;
+#[cfg(test)]
+mod views_tests;
 
 use std::path::PathBuf;
 

@@ -70,6 +70,21 @@ pub struct Report {
 
 /// Reads everything and computes the metrics.
 pub(crate) fn build(request: &Request) -> eyre::Result<Report> {
+    build_with(request, |program| {
+        request
+            .chain
+            .as_ref()
+            .map(|source| read_chain(source, &request.program, program))
+            .transpose()
+    })
+}
+
+/// Reads the rounds and computes the metrics, with the chain facts `chain` returns (read once every
+/// round has been read and checked, so a bad round is reported before the network is asked).
+pub(crate) fn build_with(
+    request: &Request,
+    chain: impl FnOnce(&ProgramConfig) -> eyre::Result<Option<Facts>>,
+) -> eyre::Result<Report> {
     let program = ProgramConfig::read(&request.program).wrap_err("reading the program file")?;
     ensure!(!request.rounds.is_empty(), "no rounds to report on");
     ensure!(
@@ -101,10 +116,7 @@ pub(crate) fn build(request: &Request) -> eyre::Result<Report> {
         loaded.iter().map(|l| (&l.rules, &l.allocation)).collect();
     let all_metrics = metrics::program(&pairs)?;
 
-    let facts = match &request.chain {
-        Some(source) => Some(read_chain(source, &request.program, &program)?),
-        None => None,
-    };
+    let facts = chain(&program)?;
     let claims = facts.as_ref().map(|f| {
         let bonds = f.bonds.as_deref().unwrap_or(&[]);
         stake::by_round(&f.claims, bonds, WEEK, f.now)
