@@ -17,7 +17,6 @@ use clap::Parser;
 mod cmd;
 mod demo;
 mod output;
-mod report;
 
 /// Weekly on-chain performance rewards: build, verify and publish Merkle reward rounds.
 #[derive(Debug, Parser)]

@@ -34,14 +34,12 @@ use podium_core::{
     distribution::Target,
     scores::snapshot::{SNAPSHOT_FILE, Snapshot, score_files},
 };
+use podium_report::RoundInput;
 use serde::Serialize;
 use serde_json::json;
 
 use super::{Outcome, verify};
-use crate::{
-    output::{addr, print_json, tokens},
-    report,
-};
+use crate::output::{addr, print_json, tokens};
 
 /// The `format` of the index this version writes.
 pub(crate) const SITE_FORMAT: &str = "podium-site-v1";
@@ -163,7 +161,7 @@ impl PublishArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
         let record =
             Deployment::read(&self.deployment).wrap_err("reading the deployment record")?;
-        let rounds = report::discover(&self.rounds)?;
+        let rounds = podium_report::discover(&self.rounds)?;
         let mut site = Site::default();
         let mut files = vec![site.copy(&self.deployment, "deployment.json".into())?];
         if let Some(page) = &self.report {
@@ -261,12 +259,7 @@ impl PublishArgs {
 }
 
 /// Verifies one round's distribution file and adds it, its rules and its score files to the site.
-fn round(
-    site: &mut Site,
-    input: &report::RoundInput,
-    path: &Path,
-    target: &Target,
-) -> eyre::Result<Round> {
+fn round(site: &mut Site, input: &RoundInput, path: &Path, target: &Target) -> eyre::Result<Round> {
     let n = input.round;
     let shown = path.display();
     let file = DistributionFile::read(path).wrap_err_with(|| format!("reading {shown}"))?;

@@ -5,12 +5,10 @@ use std::path::PathBuf;
 use alloy_primitives::Address;
 use clap::Args;
 use podium_chain::{DistributorOpts, RpcOpts};
+use podium_report::{ChainSource, Request};
 
 use super::{Outcome, args::parse_addr};
-use crate::{
-    output::print_json,
-    report::{self, ChainSource, Request},
-};
+use crate::output::print_json;
 
 /// Report on the program: per round, orchestrators meeting the threshold (per region and overall),
 /// the top 5 scores per region, orchestrators seen for the first time in the scores, and tokens
@@ -59,7 +57,7 @@ pub(crate) struct ReportArgs {
 
 impl ReportArgs {
     pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        let rounds = report::discover(&self.rounds)?;
+        let rounds = podium_report::discover(&self.rounds)?;
         let chain = self.rpc.rpc_url.is_some().then(|| ChainSource {
             rpc: self.rpc.clone(),
             distributor: self.distributor.clone(),
@@ -79,7 +77,7 @@ impl ReportArgs {
             chain,
             html: self.html.clone(),
         };
-        let report = report::run(&request)?;
+        let report = podium_report::run(&request)?;
         if self.json {
             print_json(&report.to_json())?;
             if let Some(path) = &self.html {

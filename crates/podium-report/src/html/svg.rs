@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::html::esc;
+use crate::format::{esc, thousands};
 
 /// Colours, picked to stay apart for the common kinds of colour blindness.
 pub(crate) mod colour {
@@ -41,8 +41,6 @@ pub(crate) struct Bar {
     pub(crate) key: String,
     /// The exact number, as in the JSON.
     pub(crate) exact: String,
-    /// A colour other than the series' (e.g. an excluded account).
-    pub(crate) colour: Option<&'static str>,
 }
 
 /// The bars over one category label.
@@ -52,8 +50,10 @@ pub(crate) struct Group {
     pub(crate) bars: Vec<Bar>,
 }
 
-/// A bar chart.
-#[derive(Debug, Clone)]
+/// A bar chart. Made with [`Chart::new`] and the builder methods below, so a chart states only
+/// what differs from the default: bars side by side, an axis from zero to a little above the
+/// tallest bar, decimal ticks, normal width.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Chart {
     /// What the chart shows (`data-metric`), e.g. `threshold`.
     pub(crate) metric: &'static str,
@@ -74,6 +74,73 @@ pub(crate) struct Chart {
     pub(crate) integer: bool,
     /// Drawn twice as wide (many bars); the page gives it a full row.
     pub(crate) wide: bool,
+}
+
+impl Chart {
+    /// A chart of `metric` (`data-metric`) about `round` (`None`: across rounds), with its title.
+    pub(crate) fn new(metric: &'static str, round: Option<u64>, title: impl Into<String>) -> Self {
+        Self {
+            metric,
+            round,
+            title: title.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The y axis's and the x axis's labels.
+    pub(crate) fn axes(mut self, y: impl Into<String>, x: impl Into<String>) -> Self {
+        self.y_label = y.into();
+        self.x_label = x.into();
+        self
+    }
+
+    /// The series, as (legend name, colour), in the order the bars' `series` index them.
+    pub(crate) fn series(mut self, series: &[(&str, &'static str)]) -> Self {
+        self.series = series
+            .iter()
+            .map(|&(name, colour)| Series {
+                name: name.into(),
+                colour,
+            })
+            .collect();
+        self
+    }
+
+    /// The bars, one group per category label.
+    pub(crate) fn groups(mut self, groups: Vec<Group>) -> Self {
+        self.groups = groups;
+        self
+    }
+
+    /// Stacks each group's bars.
+    pub(crate) fn stack(mut self) -> Self {
+        self.stacked = true;
+        self
+    }
+
+    /// Counts: whole-number ticks.
+    pub(crate) fn counts(mut self) -> Self {
+        self.integer = true;
+        self
+    }
+
+    /// Twice as wide, on a row of its own.
+    pub(crate) fn wide(mut self) -> Self {
+        self.wide = true;
+        self
+    }
+
+    /// A fixed top of the y axis.
+    pub(crate) fn y_max(mut self, max: f64) -> Self {
+        self.y_max = Some(max);
+        self
+    }
+
+    /// A dashed line at a level, with its label.
+    pub(crate) fn reference(mut self, reference: Option<(f64, String)>) -> Self {
+        self.reference = reference;
+        self
+    }
 }
 
 /// Width of a normal chart; a wide one is twice as wide.
@@ -105,23 +172,6 @@ fn tick_text(v: f64, step: f64) -> String {
     };
     let s = format!("{v:.decimals$}");
     if decimals == 0 { thousands(&s) } else { s }
-}
-
-/// `1234567` → `1,234,567` (digits only; a leading minus is not expected here).
-pub(crate) fn thousands(int: &str) -> String {
-    let (int, frac) = int.split_once('.').unwrap_or((int, ""));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    out
 }
 
 impl Chart {
@@ -311,10 +361,11 @@ impl Chart {
 }
 
 impl Chart {
+    /// A bar's colour: its series'.
     fn fill(&self, b: &Bar) -> &'static str {
-        b.colour
-            .or_else(|| self.series.get(b.series).map(|se| se.colour))
-            .unwrap_or(colour::GREY)
+        self.series
+            .get(b.series)
+            .map_or(colour::GREY, |se| se.colour)
     }
 }
 
@@ -341,43 +392,31 @@ mod tests {
         assert_eq!(nice_step(2600.0, 5.0, false), 1000.0);
         assert_eq!(tick_text(2000.0, 1000.0), "2,000");
         assert_eq!(tick_text(0.4, 0.2), "0.4");
-        assert_eq!(thousands("1234567.25"), "1,234,567.25");
     }
 
     #[test]
     fn draws_every_bar_with_its_key_and_value() {
-        let chart = Chart {
-            metric: "threshold",
-            round: Some(2),
-            title: "Round 2 <test>".into(),
-            y_label: "orchestrators".into(),
-            x_label: "region".into(),
-            series: vec![Series {
-                name: "met".into(),
-                colour: colour::BLUE,
-            }],
-            groups: ["FRA", "MDW"]
-                .iter()
-                .enumerate()
-                .map(|(i, r)| Group {
-                    label: (*r).into(),
-                    bars: vec![Bar {
-                        series: 0,
-                        value: i as f64 + 3.0,
-                        text: (i + 3).to_string(),
-                        tooltip: String::new(),
-                        key: format!("r2.{r}.met"),
-                        exact: (i + 3).to_string(),
-                        colour: None,
-                    }],
-                })
-                .collect(),
-            stacked: false,
-            reference: None,
-            y_max: None,
-            integer: true,
-            wide: false,
-        };
+        let chart = Chart::new("threshold", Some(2), "Round 2 <test>")
+            .axes("orchestrators", "region")
+            .series(&[("met", colour::BLUE)])
+            .groups(
+                ["FRA", "MDW"]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| Group {
+                        label: (*r).into(),
+                        bars: vec![Bar {
+                            series: 0,
+                            value: i as f64 + 3.0,
+                            text: (i + 3).to_string(),
+                            tooltip: String::new(),
+                            key: format!("r2.{r}.met"),
+                            exact: (i + 3).to_string(),
+                        }],
+                    })
+                    .collect(),
+            )
+            .counts();
         let svg = chart.render();
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains(r#"data-metric="threshold" data-round="2""#));

@@ -2,24 +2,37 @@
 
 use std::fmt::Write;
 
+use alloy_primitives::U256;
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use podium_chain::time::{duration, utc};
 
-use super::{
-    Report,
-    json::{NOTES, STAKE_METHOD},
-    percent,
+use crate::{
+    format::{addr, percent, registered, short},
+    model::Report,
+    notes::{NOTES, STAKE_METHOD},
 };
-use crate::output::{addr, align_right, table};
 
-/// The first and last hex digits of an address, for narrow columns.
-pub(crate) fn short(a: &alloy_primitives::Address) -> String {
-    let s = addr(a);
-    format!("{}…{}", &s[..6], &s[s.len() - 4..])
+/// A table in the house style (the podium CLI's other tables look the same).
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(header.iter().copied());
+    t
+}
+
+/// Right-aligns the given columns (numbers).
+fn align_right(t: &mut Table, columns: &[usize]) {
+    for &c in columns {
+        if let Some(col) = t.column_mut(c) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
 }
 
 impl Report {
     /// Every table, as one text for the terminal.
-    pub(crate) fn text(&self) -> String {
+    pub fn text(&self) -> String {
         let mut out = String::new();
         let p = &self.program;
         let sym = &self.symbol;
@@ -55,7 +68,7 @@ impl Report {
                 utc(r.window.1),
                 m.scored.to_string(),
                 m.met.to_string(),
-                Self::registered_text(r),
+                registered(r),
                 m.new.len().to_string(),
                 self.tokens(m.paid),
                 self.tokens(m.unallocated),
@@ -157,7 +170,7 @@ impl Report {
                     "–".into(),
                     "–".into(),
                     "–".into(),
-                    self.tokens(alloy_primitives::U256::ZERO),
+                    self.tokens(U256::ZERO),
                     self.tokens(m.outside_pools),
                 ]);
             }

@@ -1,94 +1,25 @@
-//! The program report (`podium report`): the metrics the program promised, per weekly round, from
-//! the very files the rounds were paid from, and (given a node) from the chain.
-//!
-//! Inputs, per round, in a rounds directory (see [`discover`]):
-//!
-//! ```text
-//! DIR/round-1/rules.toml          the round's rules
-//! DIR/round-1/scores/*.json|csv   the score files the round was built from (or scores.json / scores.csv)
-//! DIR/round-1/distribution.json   the distribution file `podium build` wrote (or DIR/round-1.json)
-//! DIR/round-2/…
-//! ```
-//!
-//! Each round's payouts are recomputed from its rules and scores and must match its distribution
-//! file (tree, total, root and the digests of the rules and score files), so the report cannot
-//! describe a different round than the one that was paid. The demo and other commands call [`run`]
-//! with explicit [`RoundInput`]s instead of a directory.
+//! The report's model: everything known about the program and each round, read from the inputs
+//! (and the chain) and computed once. The views read this and nothing else.
 
-pub(crate) mod chain;
-mod charts;
-pub(crate) mod html;
-mod json;
-pub(crate) mod metrics;
-pub(crate) mod stake;
-pub(crate) mod svg;
-pub(crate) mod text;
-
-use std::{
-    collections::BTreeMap,
-    fs,
-    path::{Path, PathBuf},
-};
+use std::path::{Path, PathBuf};
 
 use alloy_primitives::{Address, B256, U256};
 use eyre::{WrapErr, bail, ensure, eyre};
 use podium_chain::{
-    DistributorOpts, ProgramConfig, RpcOpts,
+    ProgramConfig,
     livepeer::{ARBITRUM_ONE, LPT},
 };
 use podium_core::{
     Allocation, DistributionFile, Rules, ScoreSet, TokenAmount, allocate, rules::SplitMethod,
 };
 
-use self::{
-    chain::{Facts, Posted},
-    metrics::RoundMetrics,
-    stake::{RoundClaims, WEEK},
+use crate::{
+    ChainSource, Request,
+    chain::{self, Facts, Posted},
+    input::RoundInput,
+    metrics::{self, RoundMetrics},
+    stake::{self, RoundClaims, WEEK},
 };
-
-/// The `format` of the JSON report.
-/// v2: `new` became `firstSeenInScores`, beside the on-chain `newlyRegistered`.
-pub(crate) const FORMAT: &str = "podium-report-v2";
-
-/// One round's input files.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RoundInput {
-    pub(crate) round: u64,
-    pub(crate) rules: PathBuf,
-    pub(crate) scores: Vec<PathBuf>,
-    /// The distribution file, when the round has been built.
-    pub(crate) distribution: Option<PathBuf>,
-}
-
-/// Where the chain facts come from.
-#[derive(Debug, Clone)]
-pub(crate) struct ChainSource {
-    pub(crate) rpc: RpcOpts,
-    /// The distributor; when neither option is set, the deployment record next to the program file.
-    pub(crate) distributor: DistributorOpts,
-    /// The BondingManager whose `Bond` events count as staking (default on chain 42161: Livepeer's).
-    pub(crate) bonding_manager: Option<Address>,
-    /// First block to read the distributor's logs from (default: the deployment record's block, else 0).
-    pub(crate) from_block: Option<u64>,
-    /// First block to read the BondingManager's registrations from (default: Livepeer's deployment
-    /// block for Livepeer's BondingManager on Arbitrum One, else 0).
-    pub(crate) registrations_from_block: Option<u64>,
-    /// Most blocks per `eth_getLogs` request.
-    pub(crate) log_blocks: u64,
-}
-
-/// What to report on and where to write it.
-#[derive(Debug, Clone)]
-pub(crate) struct Request {
-    /// The program file (`program.toml`, as for `podium deploy`).
-    pub(crate) program: PathBuf,
-    /// Every round so far, from round 1, in order.
-    pub(crate) rounds: Vec<RoundInput>,
-    /// Read claims and stake from the chain.
-    pub(crate) chain: Option<ChainSource>,
-    /// Write the HTML page here.
-    pub(crate) html: Option<PathBuf>,
-}
 
 /// One round, everything known about it.
 #[derive(Debug, Clone)]
@@ -125,7 +56,7 @@ pub(crate) struct RoundChain {
 
 /// The whole report.
 #[derive(Debug, Clone)]
-pub(crate) struct Report {
+pub struct Report {
     pub(crate) program_path: PathBuf,
     pub(crate) program: ProgramConfig,
     pub(crate) symbol: String,
@@ -137,105 +68,23 @@ pub(crate) struct Report {
     pub(crate) warnings: Vec<String>,
 }
 
-/// Finds the rounds in `dir` (layout in the module docs). Rounds must run from 1 without gaps: the
-/// first-seen count of a round needs every earlier round's scores.
-pub(crate) fn discover(dir: &Path) -> eyre::Result<Vec<RoundInput>> {
-    let entries = fs::read_dir(dir)
-        .wrap_err_with(|| format!("reading the rounds directory {}", dir.display()))?;
-    let mut rounds = BTreeMap::new();
-    for entry in entries {
-        let entry = entry.wrap_err_with(|| format!("reading {}", dir.display()))?;
-        let name = entry.file_name();
-        let Some(n) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix("round-"))
-            .and_then(|n| n.parse::<u64>().ok())
-        else {
-            continue;
-        };
-        if entry.path().is_dir() {
-            rounds.insert(n, entry.path());
-        }
-    }
-    ensure!(
-        !rounds.is_empty(),
-        "{} has no round-N directories; expected {0}/round-1/rules.toml, {0}/round-1/scores/*.json \
-         (or .csv) and {0}/round-1/distribution.json, then round-2, …",
-        dir.display()
-    );
-    let mut out = Vec::with_capacity(rounds.len());
-    for (i, (n, path)) in rounds.into_iter().enumerate() {
-        let expected = i as u64 + 1;
-        ensure!(
-            n == expected,
-            "{}: round-{n} is there but round-{expected} is not; the report needs every round from 1 \
-             (first-seen counts look at all earlier rounds)",
-            dir.display()
-        );
-        let rules = path.join("rules.toml");
-        ensure!(
-            rules.is_file(),
-            "{} is missing (the round's rules)",
-            rules.display()
-        );
-        let scores = score_files(&path)?;
-        let inside = path.join("distribution.json");
-        let beside = dir.join(format!("round-{n}.json"));
-        let distribution = match (inside.is_file(), beside.is_file()) {
-            (true, true) => bail!(
-                "round {n} has two distribution files, {} and {}: keep one",
-                inside.display(),
-                beside.display()
-            ),
-            (true, false) => Some(inside),
-            (false, true) => Some(beside),
-            (false, false) => None,
-        };
-        out.push(RoundInput {
-            round: n,
-            rules,
-            scores,
-            distribution,
-        });
-    }
-    Ok(out)
-}
-
-/// The round's score inputs: its `scores/` directory, read by podium-core's loader (a `podium
-/// snapshot` directory through its `snapshot.json`, otherwise every `.json`/`.csv` inside), else a
-/// single `scores.json` or `scores.csv`.
-fn score_files(round_dir: &Path) -> eyre::Result<Vec<PathBuf>> {
-    let dir = round_dir.join("scores");
-    if dir.is_dir() {
-        return Ok(vec![dir]);
-    }
-    let single: Vec<PathBuf> = ["scores.json", "scores.csv"]
-        .iter()
-        .map(|n| round_dir.join(n))
-        .filter(|p| p.is_file())
-        .collect();
-    ensure!(
-        !single.is_empty(),
-        "{} has no scores: put the round's score files in {}",
-        round_dir.display(),
-        dir.display()
-    );
-    Ok(single)
-}
-
-/// Builds the report and writes the HTML page when asked. The one entry point for the CLI and the
-/// demo.
-pub(crate) fn run(request: &Request) -> eyre::Result<Report> {
-    let report = build(request)?;
-    if let Some(path) = &request.html {
-        podium_core::write_atomic(path, report.html().as_bytes())
-            .wrap_err_with(|| format!("writing the report page {}", path.display()))?;
-    }
-    Ok(report)
-}
-
 /// Reads everything and computes the metrics.
 pub(crate) fn build(request: &Request) -> eyre::Result<Report> {
+    build_with(request, |program| {
+        request
+            .chain
+            .as_ref()
+            .map(|source| read_chain(source, &request.program, program))
+            .transpose()
+    })
+}
+
+/// Reads the rounds and computes the metrics, with the chain facts `chain` returns (read once every
+/// round has been read and checked, so a bad round is reported before the network is asked).
+pub(crate) fn build_with(
+    request: &Request,
+    chain: impl FnOnce(&ProgramConfig) -> eyre::Result<Option<Facts>>,
+) -> eyre::Result<Report> {
     let program = ProgramConfig::read(&request.program).wrap_err("reading the program file")?;
     ensure!(!request.rounds.is_empty(), "no rounds to report on");
     ensure!(
@@ -267,10 +116,7 @@ pub(crate) fn build(request: &Request) -> eyre::Result<Report> {
         loaded.iter().map(|l| (&l.rules, &l.allocation)).collect();
     let all_metrics = metrics::program(&pairs)?;
 
-    let facts = match &request.chain {
-        Some(source) => Some(read_chain(source, &request.program, &program)?),
-        None => None,
-    };
+    let facts = chain(&program)?;
     let claims = facts.as_ref().map(|f| {
         let bonds = f.bonds.as_deref().unwrap_or(&[]);
         stake::by_round(&f.claims, bonds, WEEK, f.now)
@@ -567,84 +413,8 @@ impl Report {
         }
     }
 
-    /// The on-chain "newly registered" figure of a round for a table cell: the count, or
-    /// "unavailable" (the reason is printed once, under the table).
-    pub(crate) fn registered_text(r: &RoundReport) -> String {
-        r.registered
-            .as_ref()
-            .map_or_else(|| "unavailable".into(), |a| a.len().to_string())
-    }
-
-    /// An amount for people: whole tokens, rounded to 2 decimals, thousands separated.
-    pub(crate) fn tokens(&self, units: U256) -> String {
-        tokens_rounded(units, self.decimals)
-    }
-
-    /// An amount as a float, for bar heights only.
-    pub(crate) fn tokens_f64(&self, units: U256) -> f64 {
-        let s = TokenAmount::from_units(units, self.decimals).to_string();
-        s.parse().unwrap_or(0.0)
-    }
-}
-
-/// `units` in whole tokens rounded half up to 2 decimals, with thousands separators.
-pub(crate) fn tokens_rounded(units: U256, decimals: u8) -> String {
-    let scaled = if decimals >= 2 {
-        let div = U256::from(10u8).pow(U256::from(decimals - 2));
-        (units + div / U256::from(2u8)) / div
-    } else {
-        units * U256::from(10u8).pow(U256::from(2 - decimals))
-    };
-    let cents = scaled.to_string();
-    let cents = format!("{cents:0>3}");
-    let (int, frac) = cents.split_at(cents.len() - 2);
-    format!("{}.{frac}", svg::thousands(int))
-}
-
-/// `units` in whole tokens rounded half up, with thousands separators (labels on bars).
-pub(crate) fn tokens_whole(units: U256, decimals: u8) -> String {
-    let one = U256::from(10u8).pow(U256::from(decimals));
-    svg::thousands(&((units + one / U256::from(2u8)) / one).to_string())
-}
-
-/// A share as a percentage with one decimal, or "–" for 0/0.
-pub(crate) fn percent(part: U256, whole: U256) -> String {
-    if whole.is_zero() {
-        return "–".into();
-    }
-    let per_mille = (part * U256::from(1000u16) + whole / U256::from(2u8)) / whole;
-    let p = u64::try_from(per_mille).unwrap_or(u64::MAX);
-    format!("{}.{}%", p / 10, p % 10)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rounds_amounts_for_people() {
-        let e18 = U256::from(10u64).pow(U256::from(18));
-        assert_eq!(tokens_rounded(U256::from(2331u64) * e18, 18), "2,331.00");
-        assert_eq!(
-            tokens_rounded(U256::from(2331u64) * e18 / U256::from(10u8), 18),
-            "233.10"
-        );
-        assert_eq!(
-            tokens_rounded(U256::from(5u64) * e18 / U256::from(1000u16), 18),
-            "0.01"
-        );
-        assert_eq!(
-            tokens_rounded(U256::from(4u64) * e18 / U256::from(1000u16), 18),
-            "0.00"
-        );
-        assert_eq!(tokens_rounded(U256::from(7u8), 0), "7.00");
-        assert_eq!(
-            tokens_whole(U256::from(42470u64) * e18 / U256::from(100u8), 18),
-            "425"
-        );
-        assert_eq!(tokens_whole(U256::from(6575u64) * e18, 18), "6,575");
-        assert_eq!(percent(U256::from(1u8), U256::from(3u8)), "33.3%");
-        assert_eq!(percent(U256::from(2u8), U256::from(3u8)), "66.7%");
-        assert_eq!(percent(U256::ZERO, U256::ZERO), "–");
+    /// Whether staking was measured: the chain was read and a BondingManager was known.
+    pub(crate) fn stake_measured(&self) -> bool {
+        self.chain.as_ref().is_some_and(|f| f.bonds.is_some())
     }
 }
