@@ -24,7 +24,7 @@ use super::{
     args::parse_addr,
     tx::{Execution, TxOpts, write_safe_batch},
 };
-use crate::output::{addr, print_json, tokens};
+use crate::output::{Output, addr, print_json, tokens};
 
 /// Fund the distributor: approve and fund(amount), from a wallet or as a Safe batch.
 #[derive(Debug, Args)]
@@ -42,20 +42,16 @@ pub(crate) struct FundArgs {
     #[arg(long, value_name = "FILE", requires = "safe")]
     out: Option<PathBuf>,
 
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
-
     #[command(flatten)]
     tx: TxOpts,
 }
 
 impl FundArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        podium_chain::block_on(self.run_async())
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async(output))
     }
 
-    async fn run_async(self) -> eyre::Result<Outcome> {
+    async fn run_async(self, output: Output) -> eyre::Result<Outcome> {
         let (chain, target) = self.tx.connect().await?;
         let d = PodiumDistributor::new(target.address, &chain.provider);
         let token_address = d.TOKEN().call().await?;
@@ -114,7 +110,7 @@ impl FundArgs {
             }
             Execution::Calldata => unreachable!("fund has no --calldata"),
         };
-        report.print(&funded, self.json)?;
+        report.print(&funded, output.json())?;
         Ok(Outcome::Success)
     }
 }

@@ -31,7 +31,7 @@ use super::{
     snapshot::chain_text,
     tx::{Execution, TxOpts, write_safe_batch},
 };
-use crate::output::{addr, print_json, tokens};
+use crate::output::{Output, addr, print_json, tokens};
 
 /// Post a round's Merkle root: directly, as a Safe batch (--safe), or as raw calldata (--calldata).
 #[derive(Debug, Args)]
@@ -69,17 +69,13 @@ pub(crate) struct PostArgs {
     #[arg(long)]
     calldata: bool,
 
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
-
     #[command(flatten)]
     tx: TxOpts,
 }
 
 impl PostArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        podium_chain::block_on(self.run_async())
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async(output))
     }
 
     /// The chain and distributor `file` is for, once it holds together and agrees with
@@ -119,7 +115,7 @@ impl PostArgs {
         Ok((chain_id, distributor))
     }
 
-    async fn run_async(self) -> eyre::Result<Outcome> {
+    async fn run_async(self, output: Output) -> eyre::Result<Outcome> {
         let path = self.distribution.display().to_string();
         let location = Location::parse(&self.uri)?;
         let file = DistributionFile::read(&self.distribution)?;
@@ -222,7 +218,7 @@ impl PostArgs {
                 }
             }
         };
-        report.print(&posted, self.json)?;
+        report.print(&posted, output.json())?;
         Ok(Outcome::Success)
     }
 }

@@ -39,7 +39,7 @@ use serde_json::json;
 
 use super::{Outcome, verify};
 use crate::{
-    output::{addr, print_json, tokens},
+    output::{Output, addr, print_json, tokens},
     report,
 };
 
@@ -72,9 +72,6 @@ pub(crate) struct PublishArgs {
     /// it: the report reads a live chain, so it is made when wanted and copied as it is).
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
-    /// Print JSON for scripts.
-    #[arg(long)]
-    json: bool,
 }
 
 /// One published file, as the index lists it.
@@ -160,7 +157,7 @@ impl Site {
 }
 
 impl PublishArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let record =
             Deployment::read(&self.deployment).wrap_err("reading the deployment record")?;
         let rounds = report::discover(&self.rounds)?;
@@ -218,7 +215,7 @@ impl PublishArgs {
         let bytes: u64 = site.files.iter().map(|(_, b)| b.len() as u64).sum();
         let replaced = write_site(&self.out, &site)?;
 
-        if self.json {
+        if output.json() {
             print_json(&json!({
                 "out": self.out.display().to_string(),
                 "replaced": replaced,

@@ -8,7 +8,7 @@ use podium_chain::{DistributorOpts, RpcOpts};
 
 use super::{Outcome, args::parse_addr};
 use crate::{
-    output::print_json,
+    output::{Output, print_json},
     report::{self, ChainSource, Request},
 };
 
@@ -29,9 +29,6 @@ pub(crate) struct ReportArgs {
     /// The rounds directory (layout above).
     #[arg(long, value_name = "DIR")]
     rounds: PathBuf,
-    /// Print the report as JSON (amounts exact, in base units) instead of tables.
-    #[arg(long)]
-    json: bool,
     /// Also write the report as one self-contained HTML page with charts (written atomically).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -58,7 +55,7 @@ pub(crate) struct ReportArgs {
 }
 
 impl ReportArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let rounds = report::discover(&self.rounds)?;
         let chain = self.rpc.rpc_url.is_some().then(|| ChainSource {
             rpc: self.rpc.clone(),
@@ -80,7 +77,7 @@ impl ReportArgs {
             html: self.html.clone(),
         };
         let report = report::run(&request)?;
-        if self.json {
+        if output.json() {
             print_json(&report.to_json())?;
             if let Some(path) = &self.html {
                 eprintln!("wrote {}", path.display());
