@@ -4,9 +4,8 @@ use std::path::PathBuf;
 
 use alloy_primitives::Address;
 use clap::Args;
-use podium_chain::{DistributorOpts, RpcOpts};
 
-use super::{Outcome, args::parse_addr};
+use super::{Outcome, args::parse_addr, tx::ChainOpts};
 use crate::{
     output::{Output, print_json},
     report::{self, ChainSource, Request},
@@ -49,23 +48,22 @@ pub(crate) struct ReportArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     log_blocks: u64,
     #[command(flatten)]
-    distributor: DistributorOpts,
-    #[command(flatten)]
-    rpc: RpcOpts,
+    chain: ChainOpts,
 }
 
 impl ReportArgs {
     pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let rounds = report::discover(&self.rounds)?;
-        let chain = self.rpc.rpc_url.is_some().then(|| ChainSource {
-            rpc: self.rpc.clone(),
-            distributor: self.distributor.clone(),
+        let ChainOpts { distributor, rpc } = self.chain;
+        let chain = rpc.rpc_url.is_some().then(|| ChainSource {
+            rpc,
+            distributor: distributor.clone(),
             bonding_manager: self.bonding_manager,
             from_block: self.from_block,
             registrations_from_block: self.registrations_from_block,
             log_blocks: self.log_blocks,
         });
-        if chain.is_none() && self.distributor.is_given() {
+        if chain.is_none() && distributor.is_given() {
             eyre::bail!(
                 "--deployment/--distributor need --rpc-url (or ETH_RPC_URL) to read the chain"
             );
