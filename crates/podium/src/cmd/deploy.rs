@@ -63,6 +63,11 @@ impl DeployArgs {
         )?;
         let token = token_info(&chain, config.token).await?;
         let budget = config.budget_units(token.decimals)?;
+        // Deploying is the one sending command on the wallet path only: a Safe Transaction Builder
+        // batch and raw calldata are calls *to* an address, and a creation has none (a Safe would
+        // need a CreateCall delegatecall, another contract), and the record needs the deployer and
+        // the new address from the receipt, which only a send from here has. So no --safe or
+        // --calldata, and the record (not a `Delivery`) is what deploy prints.
         let wallet = self.signer.load().await?;
 
         let args = PodiumDistributor::constructorCall {

@@ -4,14 +4,21 @@
 use clap::Args;
 use eyre::WrapErr;
 use podium_chain::{
-    alloy::{primitives::U256, sol_types::SolCall},
+    alloy::{
+        primitives::{B256, U256},
+        sol_types::SolCall,
+    },
     bindings::PodiumDistributor,
     distributor::token_info,
     send::Call,
 };
+use serde_json::{Map, Value, json};
 
-use super::{Outcome, tx::TxOpts};
-use crate::output::{Output, print_json};
+use super::{
+    Outcome,
+    tx::{Delivery, Tell, TxOpts, fields},
+};
+use crate::output::Output;
 
 /// Revoke a round's pending root (committee or funder), so a corrected one can be posted.
 #[derive(Debug, Args)]
@@ -43,18 +50,36 @@ impl RevokeArgs {
             .send(&Call::new(target.address, data, what))
             .await
             .wrap_err_with(|| format!("revoking round {}", self.round))?;
-        if output.json() {
-            print_json(&serde_json::json!({
-                "round": self.round,
-                "revokedRoot": before.root.to_string(),
-                "tx": sent.hash.to_string(),
-            }))?;
-        } else {
-            println!(
-                "revoked round {}'s root {} in tx {}; the round can be posted again",
-                self.round, before.root, sent.hash
-            );
-        }
+        let told = Revoked {
+            round: self.round,
+            root: before.root,
+        };
+        Delivery::sent(sent).print(&told, output)?;
         Ok(Outcome::Success)
+    }
+}
+
+/// What the result of `revoke` is told with.
+struct Revoked {
+    round: u64,
+    root: B256,
+}
+
+impl Tell for Revoked {
+    fn fields(&self, _: &Delivery) -> (Map<String, Value>, Map<String, Value>) {
+        let lead = fields([
+            ("round", json!(self.round)),
+            ("revokedRoot", json!(self.root.to_string())),
+        ]);
+        (lead, Map::new())
+    }
+
+    fn text(&self, delivery: &Delivery) -> String {
+        format!(
+            "revoked round {}'s root {} in tx {}; the round can be posted again",
+            self.round,
+            self.root,
+            delivery.tx_hash()
+        )
     }
 }

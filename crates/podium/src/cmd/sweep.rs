@@ -4,14 +4,21 @@
 use clap::Args;
 use eyre::WrapErr;
 use podium_chain::{
-    alloy::sol_types::SolCall,
+    alloy::{
+        primitives::{Address, U256},
+        sol_types::SolCall,
+    },
     bindings::{IERC20, PodiumDistributor},
-    distributor::token_info,
+    distributor::{TokenInfo, token_info},
     send::Call,
 };
+use serde_json::{Map, Value, json};
 
-use super::{Outcome, tx::TxOpts};
-use crate::output::{Output, addr, print_json, tokens};
+use super::{
+    Outcome,
+    tx::{Delivery, Tell, TxOpts, fields},
+};
+use crate::output::{Output, addr, tokens};
 
 /// Send the funder what can be swept now (unallocated funding after the program; everything after
 /// the claim deadline).
@@ -45,22 +52,40 @@ impl SweepArgs {
             .await
             .wrap_err("sweeping")?;
         let after = erc20.balanceOf(funder).call().await?;
-        let amount = after.saturating_sub(before);
-        if output.json() {
-            print_json(&serde_json::json!({
-                "funder": addr(&funder),
-                "amount": amount.to_string(),
-                "tx": sent.hash.to_string(),
-            }))?;
-        } else {
-            println!(
-                "swept {} {} to the funder {} in tx {}",
-                tokens(amount, token.decimals),
-                token.symbol,
-                addr(&funder),
-                sent.hash
-            );
-        }
+        let told = Swept {
+            funder,
+            amount: after.saturating_sub(before),
+            token: &token,
+        };
+        Delivery::sent(sent).print(&told, output)?;
         Ok(Outcome::Success)
+    }
+}
+
+/// What the result of `sweep` is told with.
+struct Swept<'a> {
+    funder: Address,
+    /// What the funder received.
+    amount: U256,
+    token: &'a TokenInfo,
+}
+
+impl Tell for Swept<'_> {
+    fn fields(&self, _: &Delivery) -> (Map<String, Value>, Map<String, Value>) {
+        let lead = fields([
+            ("funder", json!(addr(&self.funder))),
+            ("amount", json!(self.amount.to_string())),
+        ]);
+        (lead, Map::new())
+    }
+
+    fn text(&self, delivery: &Delivery) -> String {
+        format!(
+            "swept {} {} to the funder {} in tx {}",
+            tokens(self.amount, self.token.decimals),
+            self.token.symbol,
+            addr(&self.funder),
+            delivery.tx_hash()
+        )
     }
 }
