@@ -94,28 +94,40 @@ impl FundArgs {
             total: funded,
             program,
         };
-        let delivery = match Execution::choose(
-            self.safe,
-            self.out.as_deref(),
-            false,
-            &self.tx.signer,
-        )
-        .await?
-        {
+        let execution =
+            Execution::choose(self.safe, self.out.as_deref(), false, &self.tx.signer).await?;
+        let delivery = self.deliver(&chain, execution, &calls, &mut report).await?;
+        delivery.print(&report, output)?;
+        Ok(Outcome::Success)
+    }
+}
+
+impl FundArgs {
+    /// Delivers the two calls the way `execution` says: writes the Safe batch, or sends them from
+    /// the wallet (and reads into `report` what the distributor has now received).
+    async fn deliver(
+        &self,
+        chain: &Chain,
+        execution: Execution,
+        calls: &Calls,
+        report: &mut Report<'_>,
+    ) -> eyre::Result<Delivery> {
+        Ok(match execution {
             Execution::Safe { safe, out } => {
-                let signers = write_batch(&chain, &calls, &report, safe, &out).await?;
+                let signers = write_batch(chain, calls, report, safe, &out).await?;
                 Delivery::Safe { out, signers }
             }
             Execution::Wallet(wallet) => {
-                let sender = self.tx.signer.sender(&chain, &wallet, token.units());
-                let sent = send(&chain, &sender, &calls, &report).await?;
-                report.total = d.totalFunded().call().await?;
+                let sender = self.tx.signer.sender(chain, &wallet, report.token.units());
+                let sent = send(chain, &sender, calls, report).await?;
+                report.total = PodiumDistributor::new(calls.distributor, &chain.provider)
+                    .totalFunded()
+                    .call()
+                    .await?;
                 sent
             }
             Execution::Calldata => unreachable!("fund has no --calldata"),
-        };
-        delivery.print(&report, output)?;
-        Ok(Outcome::Success)
+        })
     }
 }
 

@@ -11,14 +11,15 @@ use std::{
 use clap::Args;
 use eyre::{WrapErr, bail, eyre};
 use podium_chain::{
+    Chain,
     alloy::{
         primitives::{Address, Bytes, U256, keccak256},
         sol_types::SolCall,
         transports::http::reqwest::{self, Url},
     },
     bindings::PodiumDistributor,
-    distributor::{expect_code, token_info},
-    safe::{self, SafeTx},
+    distributor::{TokenInfo, expect_code, token_info},
+    safe::{self, SafeSigners, SafeTx},
     send::{Call, simulate_from},
     time::utc,
 };
@@ -147,20 +148,14 @@ impl PostArgs {
             );
         }
 
-        let round = U256::from(file.round);
-        let total = file.total.0;
         let data = PodiumDistributor::postRootCall {
-            round,
+            round: U256::from(file.round),
             root: file.root,
-            total,
+            total: file.total.0,
             uri: self.uri.clone(),
         }
         .abi_encode();
-        let call = Call::new(
-            distributor,
-            data.clone(),
-            format!("postRoot(round {})", file.round),
-        );
+        let call = Call::new(distributor, data, format!("postRoot(round {})", file.round));
 
         // Who will execute it: the Safe, our wallet, or (for --calldata) the committee or --from.
         let execution = Execution::choose(
@@ -182,46 +177,66 @@ impl PostArgs {
         let mut report = Report {
             file: &file,
             uri: &self.uri,
-            symbol: &token.symbol,
-            decimals: token.decimals,
+            token: &token,
             valid_at: 0,
         };
-        let delivery = match execution {
+        let delivery = self
+            .deliver(&chain, execution, signers, distributor, &call, &mut report)
+            .await?;
+        delivery.print(&report, output)?;
+        Ok(Outcome::Success)
+    }
+
+    /// Delivers the checked `call` (postRoot on `distributor`) the way `execution` says: sends it
+    /// (and reads when the root becomes claimable into `report`), writes the Safe batch for the
+    /// Safe of `signers`, or hands back the calldata.
+    async fn deliver(
+        &self,
+        chain: &Chain,
+        execution: Execution,
+        signers: Option<SafeSigners>,
+        distributor: Address,
+        call: &Call,
+        report: &mut Report<'_>,
+    ) -> eyre::Result<Delivery> {
+        let round = report.file.round;
+        Ok(match execution {
             Execution::Safe { safe, out } => {
                 let Some(signers) = signers else {
-                    unreachable!("the Safe's signers are read above")
+                    unreachable!("the Safe's signers are read before the checks")
                 };
                 write_batch(
                     chain.chain_id,
                     distributor,
-                    &report,
+                    report,
                     safe,
                     &out,
-                    data.into(),
+                    call.data.clone(),
                 )?;
                 Delivery::Safe { out, signers }
             }
             Execution::Calldata => Delivery::Calldata {
                 chain_id: chain.chain_id,
                 to: distributor,
-                data: data.into(),
+                data: call.data.clone(),
                 function: "postRoot(uint256,bytes32,uint256,string)",
             },
             Execution::Wallet(wallet) => {
                 let sent = self
                     .tx
                     .signer
-                    .sender(&chain, &wallet, token.units())
-                    .send(&call)
+                    .sender(chain, &wallet, report.token.units())
+                    .send(call)
                     .await
-                    .wrap_err_with(|| format!("posting round {}", file.round))?;
-                let state = d.roundState(round).call().await?;
+                    .wrap_err_with(|| format!("posting round {round}"))?;
+                let state = PodiumDistributor::new(distributor, &chain.provider)
+                    .roundState(U256::from(round))
+                    .call()
+                    .await?;
                 report.valid_at = u64::try_from(state.validAt).unwrap_or(u64::MAX);
                 Delivery::sent(sent)
             }
-        };
-        delivery.print(&report, output)?;
-        Ok(Outcome::Success)
+        })
     }
 }
 
@@ -267,15 +282,14 @@ fn write_batch(
 struct Report<'a> {
     file: &'a DistributionFile,
     uri: &'a str,
-    symbol: &'a str,
-    decimals: u8,
+    token: &'a TokenInfo,
     /// When a root sent from the wallet becomes claimable.
     valid_at: u64,
 }
 
 impl Report<'_> {
     fn show(&self, v: U256) -> String {
-        format!("{} {}", tokens(v, self.decimals), self.symbol)
+        format!("{} {}", tokens(v, self.token.decimals), self.token.symbol)
     }
 }
 
