@@ -4,19 +4,16 @@
 use clap::Args;
 use eyre::WrapErr;
 use podium_chain::{
-    alloy::{
-        primitives::{B256, U256},
-        sol_types::SolCall,
-    },
+    alloy::{primitives::U256, sol_types::SolCall},
     bindings::PodiumDistributor,
     distributor::token_info,
     send::Call,
 };
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use super::{
     Outcome,
-    tx::{Delivery, Tell, TxOpts, fields},
+    tx::{Delivery, Told, TxOpts, fields},
 };
 use crate::output::Output;
 
@@ -50,36 +47,17 @@ impl RevokeArgs {
             .send(&Call::new(target.address, data, what))
             .await
             .wrap_err_with(|| format!("revoking round {}", self.round))?;
-        let told = Revoked {
-            round: self.round,
-            root: before.root,
+        let told = Told {
+            fields: fields([
+                ("round", json!(self.round)),
+                ("revokedRoot", json!(before.root.to_string())),
+            ]),
+            text: format!(
+                "revoked round {}'s root {} in tx {}; the round can be posted again",
+                self.round, before.root, sent.hash
+            ),
         };
         Delivery::sent(sent).print(&told, output)?;
         Ok(Outcome::Success)
-    }
-}
-
-/// What the result of `revoke` is told with.
-struct Revoked {
-    round: u64,
-    root: B256,
-}
-
-impl Tell for Revoked {
-    fn fields(&self, _: &Delivery) -> (Map<String, Value>, Map<String, Value>) {
-        let lead = fields([
-            ("round", json!(self.round)),
-            ("revokedRoot", json!(self.root.to_string())),
-        ]);
-        (lead, Map::new())
-    }
-
-    fn text(&self, delivery: &Delivery) -> String {
-        format!(
-            "revoked round {}'s root {} in tx {}; the round can be posted again",
-            self.round,
-            self.root,
-            delivery.tx_hash()
-        )
     }
 }

@@ -4,19 +4,16 @@
 use clap::Args;
 use eyre::WrapErr;
 use podium_chain::{
-    alloy::{
-        primitives::{Address, U256},
-        sol_types::SolCall,
-    },
+    alloy::sol_types::SolCall,
     bindings::{IERC20, PodiumDistributor},
-    distributor::{TokenInfo, token_info},
+    distributor::token_info,
     send::Call,
 };
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use super::{
     Outcome,
-    tx::{Delivery, Tell, TxOpts, fields},
+    tx::{Delivery, Told, TxOpts, fields},
 };
 use crate::output::{Output, addr, tokens};
 
@@ -52,40 +49,21 @@ impl SweepArgs {
             .await
             .wrap_err("sweeping")?;
         let after = erc20.balanceOf(funder).call().await?;
-        let told = Swept {
-            funder,
-            amount: after.saturating_sub(before),
-            token: &token,
+        let amount = after.saturating_sub(before);
+        let told = Told {
+            fields: fields([
+                ("funder", json!(addr(&funder))),
+                ("amount", json!(amount.to_string())),
+            ]),
+            text: format!(
+                "swept {} {} to the funder {} in tx {}",
+                tokens(amount, token.decimals),
+                token.symbol,
+                addr(&funder),
+                sent.hash
+            ),
         };
         Delivery::sent(sent).print(&told, output)?;
         Ok(Outcome::Success)
-    }
-}
-
-/// What the result of `sweep` is told with.
-struct Swept<'a> {
-    funder: Address,
-    /// What the funder received.
-    amount: U256,
-    token: &'a TokenInfo,
-}
-
-impl Tell for Swept<'_> {
-    fn fields(&self, _: &Delivery) -> (Map<String, Value>, Map<String, Value>) {
-        let lead = fields([
-            ("funder", json!(addr(&self.funder))),
-            ("amount", json!(self.amount.to_string())),
-        ]);
-        (lead, Map::new())
-    }
-
-    fn text(&self, delivery: &Delivery) -> String {
-        format!(
-            "swept {} {} to the funder {} in tx {}",
-            tokens(self.amount, self.token.decimals),
-            self.token.symbol,
-            addr(&self.funder),
-            delivery.tx_hash()
-        )
     }
 }

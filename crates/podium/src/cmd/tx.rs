@@ -172,6 +172,23 @@ pub(crate) trait Tell {
     fn text(&self, delivery: &Delivery) -> String;
 }
 
+/// What a command that delivers one way only says: its JSON fields (all before the delivery's)
+/// and its text.
+pub(crate) struct Told {
+    pub(crate) fields: Map<String, Value>,
+    pub(crate) text: String,
+}
+
+impl Tell for Told {
+    fn fields(&self, _: &Delivery) -> (Map<String, Value>, Map<String, Value>) {
+        (self.fields.clone(), Map::new())
+    }
+
+    fn text(&self, _: &Delivery) -> String {
+        self.text.clone()
+    }
+}
+
 impl Delivery {
     /// A wallet delivery of one transaction.
     pub(crate) fn sent(sent: Sent) -> Self {
