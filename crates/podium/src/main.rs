@@ -28,6 +28,11 @@ mod output;
                   (piped into head)."
 )]
 struct Cli {
+    /// Print the result as one JSON document on stdout, for scripts, instead of text and tables
+    /// (amounts exact, in base units; no progress bars). Accepted before or after the subcommand.
+    #[arg(long, global = true)]
+    json: bool,
+
     #[command(subcommand)]
     command: cmd::Command,
 }
@@ -35,7 +40,7 @@ struct Cli {
 fn main() -> ExitCode {
     output::quiet_on_broken_pipe();
     let cli = Cli::parse();
-    match cli.command.run() {
+    match cli.command.run(output::Output::new(cli.json)) {
         Ok(outcome) => outcome.exit_code(),
         Err(e) if output::is_broken_pipe(&e) => ExitCode::from(output::BROKEN_PIPE),
         Err(e) => {

@@ -5,6 +5,24 @@ use alloy_primitives::{Address, U256};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use podium_core::TokenAmount;
 
+/// How a command prints its result: text and tables for people, or (`--json`, one global flag for
+/// every command) one JSON document on stdout for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Output {
+    json: bool,
+}
+
+impl Output {
+    pub(crate) fn new(json: bool) -> Self {
+        Self { json }
+    }
+
+    /// Whether the result is printed as JSON (`--json`).
+    pub(crate) fn json(self) -> bool {
+        self.json
+    }
+}
+
 /// A table in the house style.
 pub(crate) fn table(header: &[&str]) -> Table {
     let mut t = Table::new();

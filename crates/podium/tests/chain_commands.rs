@@ -152,7 +152,13 @@ fn runs_a_whole_program_through_the_cli() {
         "--json",
     ];
     revoke.extend(ks.iter().map(String::as_str));
-    w.ok_json(&revoke);
+    let v = w.ok_json(&revoke);
+    // The shared delivery result: the command's fields, then the transaction and its block.
+    assert_eq!(v["mode"], "sent");
+    assert_eq!(v["round"], 1);
+    assert_eq!(v["revokedRoot"], file.root.to_string());
+    assert!(v["tx"].as_str().unwrap().starts_with("0x"), "{v}");
+    assert!(v["block"].as_u64().is_some_and(|b| b > 0), "{v}");
     let state = block_on(d.roundState(U256::from(1)).call()).unwrap();
     assert_eq!(
         (state.status, state.revocations),
@@ -240,6 +246,11 @@ fn runs_a_whole_program_through_the_cli() {
         "--json",
     ]);
     assert_eq!(v["amount"], tokens(13_500).to_string());
+    assert_eq!(
+        (&v["mode"], &v["funder"]),
+        (&"sent".into(), &w.funder.to_checksum(None).into())
+    );
+    assert!(v["block"].as_u64().is_some_and(|b| b > 0), "{v}");
     let funder_after = block_on(
         IERC20::new(w.token, &w.chain.provider)
             .balanceOf(w.funder)

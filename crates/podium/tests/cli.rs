@@ -532,6 +532,51 @@ fn a_round_where_nobody_is_eligible_has_total_zero() {
         .success();
 }
 
+/// `--json` is one global flag: before the subcommand it gives exactly the JSON it gives after.
+#[test]
+fn json_before_the_subcommand_is_the_same_as_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = build_fixture(dir.path(), false);
+    // `before` ++ args ++ the file ++ `after`.
+    let run = |before: &[&str], args: &[&str], after: &[&str]| {
+        let assert = podium()
+            .args(before)
+            .args(args)
+            .arg(&out)
+            .args(after)
+            .assert()
+            .success();
+        String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+    };
+    for (name, args) in [
+        ("proof", vec!["proof", "--account", A, "--distribution"]),
+        ("verify", vec!["verify", "--distribution"]),
+    ] {
+        let after = run(&[], &args, &["--json"]);
+        let before = run(&["--json"], &args, &[]);
+        let v: Value = serde_json::from_str(&after)
+            .unwrap_or_else(|e| panic!("{name} --json printed no JSON ({e}):\n{after}"));
+        assert!(
+            v.as_object().is_some_and(|o| !o.is_empty()),
+            "{name}: {after}"
+        );
+        assert_eq!(
+            before, after,
+            "podium --json {name} differs from podium {name} --json"
+        );
+        let text = run(&[], &args, &[]);
+        assert!(
+            serde_json::from_str::<Value>(&text).is_err(),
+            "{name} without --json: {text}"
+        );
+    }
+    podium()
+        .args(["--json", "demo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("demo").and(predicate::str::contains("no --json")));
+}
+
 #[test]
 fn usage_errors_exit_2() {
     podium()

@@ -16,7 +16,7 @@ use serde::{Serialize, ser::SerializeSeq};
 use serde_json::json;
 
 use super::{Outcome, args::parse_addr};
-use crate::output::{addr, align_right, table, tokens};
+use crate::output::{Output, addr, align_right, table, tokens};
 
 /// Rows per region in the table for people; `--json` lists all.
 const TABLE_ROWS: usize = 500;
@@ -46,13 +46,10 @@ pub(crate) struct BuildArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     force: bool,
-    /// Print JSON for scripts instead of tables.
-    #[arg(long)]
-    json: bool,
 }
 
 impl BuildArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let rules = Rules::from_file(&self.rules).wrap_err("reading the rules")?;
         if rules.round != self.round {
             bail!(
@@ -96,7 +93,7 @@ impl BuildArgs {
         built
             .write_atomic(&self.out)
             .wrap_err("writing the distribution file")?;
-        if self.json {
+        if output.json() {
             self.report_json(&rules, &allocation, &built, warnings)?;
         } else {
             self.report(&rules, &allocation, &built);

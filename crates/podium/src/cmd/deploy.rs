@@ -16,7 +16,7 @@ use podium_chain::{
 };
 
 use super::{Outcome, tx::SignerOpts};
-use crate::output::{addr, print_json, tokens};
+use crate::output::{Output, addr, print_json, tokens};
 
 /// Deploy a distributor from a program file and record it next to the file.
 #[derive(Debug, Args)]
@@ -34,10 +34,6 @@ pub(crate) struct DeployArgs {
     #[arg(long)]
     force: bool,
 
-    /// Print the deployment record as JSON on stdout.
-    #[arg(long)]
-    json: bool,
-
     #[command(flatten)]
     rpc: RpcOpts,
 
@@ -46,11 +42,11 @@ pub(crate) struct DeployArgs {
 }
 
 impl DeployArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        podium_chain::block_on(self.run_async())
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async(output))
     }
 
-    async fn run_async(self) -> eyre::Result<Outcome> {
+    async fn run_async(self, output: Output) -> eyre::Result<Outcome> {
         let config = ProgramConfig::read(&self.config)?;
         let record_path = Deployment::path_for(&self.config);
         if record_path.exists() && !self.force {
@@ -67,6 +63,11 @@ impl DeployArgs {
         )?;
         let token = token_info(&chain, config.token).await?;
         let budget = config.budget_units(token.decimals)?;
+        // Deploying is the one sending command on the wallet path only: a Safe Transaction Builder
+        // batch and raw calldata are calls *to* an address, and a creation has none (a Safe would
+        // need a CreateCall delegatecall, another contract), and the record needs the deployer and
+        // the new address from the receipt, which only a send from here has. So no --safe or
+        // --calldata, and the record (not a `Delivery`) is what deploy prints.
         let wallet = self.signer.load().await?;
 
         let args = PodiumDistributor::constructorCall {
@@ -112,7 +113,7 @@ impl DeployArgs {
         };
         record.write_atomic(&record_path)?;
 
-        if self.json {
+        if output.json() {
             let mut v = serde_json::to_value(&record)?;
             v["recordPath"] = record_path.display().to_string().into();
             print_json(&v)?;

@@ -9,7 +9,7 @@ use eyre::{WrapErr, bail};
 use podium_chain::{
     Chain, Sender,
     alloy::{
-        primitives::{Address, TxHash, U256},
+        primitives::{Address, U256},
         sol_types::SolCall,
     },
     bindings::{IERC20, PodiumDistributor},
@@ -18,13 +18,14 @@ use podium_chain::{
     send::{Call, simulate_from},
 };
 use podium_core::TokenAmount;
+use serde_json::{Map, Value, json};
 
 use super::{
     Outcome,
     args::parse_addr,
-    tx::{Execution, TxOpts, write_safe_batch},
+    tx::{Delivery, Execution, Tell, TxOpts, fields, write_safe_batch},
 };
-use crate::output::{addr, print_json, tokens};
+use crate::output::{Output, addr, tokens};
 
 /// Fund the distributor: approve and fund(amount), from a wallet or as a Safe batch.
 #[derive(Debug, Args)]
@@ -42,20 +43,16 @@ pub(crate) struct FundArgs {
     #[arg(long, value_name = "FILE", requires = "safe")]
     out: Option<PathBuf>,
 
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
-
     #[command(flatten)]
     tx: TxOpts,
 }
 
 impl FundArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        podium_chain::block_on(self.run_async())
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async(output))
     }
 
-    async fn run_async(self) -> eyre::Result<Outcome> {
+    async fn run_async(self, output: Output) -> eyre::Result<Outcome> {
         let (chain, target) = self.tx.connect().await?;
         let d = PodiumDistributor::new(target.address, &chain.provider);
         let token_address = d.TOKEN().call().await?;
@@ -90,32 +87,47 @@ impl FundArgs {
             distributor: target.address,
             amount,
         };
-        let report = Report {
+        let mut report = Report {
             token: &token,
             distributor: target.address,
             amount,
+            total: funded,
+            program,
         };
-        let funded = match Execution::choose(self.safe, self.out.as_deref(), false, &self.tx.signer)
-            .await?
-        {
+        let execution =
+            Execution::choose(self.safe, self.out.as_deref(), false, &self.tx.signer).await?;
+        let delivery = self.deliver(&chain, execution, &calls, &mut report).await?;
+        delivery.print(&report, output)?;
+        Ok(Outcome::Success)
+    }
+}
+
+impl FundArgs {
+    /// Delivers the two calls the way `execution` says: writes the Safe batch, or sends them from
+    /// the wallet (and reads into `report` what the distributor has now received).
+    async fn deliver(
+        &self,
+        chain: &Chain,
+        execution: Execution,
+        calls: &Calls,
+        report: &mut Report<'_>,
+    ) -> eyre::Result<Delivery> {
+        Ok(match execution {
             Execution::Safe { safe, out } => {
-                let signers = write_batch(&chain, &calls, &report, safe, &out).await?;
-                Funded::Safe { safe, out, signers }
+                let signers = write_batch(chain, calls, report, safe, &out).await?;
+                Delivery::Safe { out, signers }
             }
             Execution::Wallet(wallet) => {
-                let sender = self.tx.signer.sender(&chain, &wallet, token.units());
-                let (approve_tx, fund_tx) = send(&chain, &sender, &calls, &report).await?;
-                Funded::Sent {
-                    total: d.totalFunded().call().await?,
-                    program,
-                    approve_tx,
-                    fund_tx,
-                }
+                let sender = self.tx.signer.sender(chain, &wallet, report.token.units());
+                let sent = send(chain, &sender, calls, report).await?;
+                report.total = PodiumDistributor::new(calls.distributor, &chain.provider)
+                    .totalFunded()
+                    .call()
+                    .await?;
+                sent
             }
             Execution::Calldata => unreachable!("fund has no --calldata"),
-        };
-        report.print(&funded, self.json)?;
-        Ok(Outcome::Success)
+        })
     }
 }
 
@@ -198,13 +210,13 @@ async fn write_batch(
 }
 
 /// Sends approve (only if the allowance is short) and fund from the sender's wallet, after checking
-/// it holds the amount; returns the two hashes.
+/// it holds the amount; returns the two transactions (`approveTx` none if the allowance was enough).
 async fn send(
     chain: &Chain,
     sender: &Sender<'_>,
     calls: &Calls,
     report: &Report<'_>,
-) -> eyre::Result<(Option<TxHash>, TxHash)> {
+) -> eyre::Result<Delivery> {
     let amount = calls.amount;
     let from = sender.from();
     let erc20 = IERC20::new(calls.token, &chain.provider);
@@ -221,12 +233,11 @@ async fn send(
     let mut approve_tx = None;
     if allowance < amount {
         let what = format!("approve({} for the distributor)", report.show(amount));
-        approve_tx = Some(
+        approve_tx = Some(Box::new(
             sender
                 .send(&Call::new(calls.token, calls.approve(), what))
-                .await?
-                .hash,
-        );
+                .await?,
+        ));
     }
     let sent = sender
         .send(&Call::new(
@@ -236,24 +247,10 @@ async fn send(
         ))
         .await
         .wrap_err("funding the distributor")?;
-    Ok((approve_tx, sent.hash))
-}
-
-/// What `fund` did.
-enum Funded {
-    /// Wrote a Safe batch.
-    Safe {
-        safe: Address,
-        out: PathBuf,
-        signers: SafeSigners,
-    },
-    /// Sent the calls; the distributor has now received `total` of the `program` budget.
-    Sent {
-        total: U256,
-        program: U256,
-        approve_tx: Option<TxHash>,
-        fund_tx: TxHash,
-    },
+    Ok(Delivery::Sent(vec![
+        ("approveTx", approve_tx),
+        ("fundTx", Some(Box::new(sent))),
+    ]))
 }
 
 /// What the result of `fund` is told with.
@@ -261,62 +258,46 @@ struct Report<'a> {
     token: &'a TokenInfo,
     distributor: Address,
     amount: U256,
+    /// What the distributor has received of the `program` budget (after sending, with this amount).
+    total: U256,
+    program: U256,
 }
 
 impl Report<'_> {
     fn show(&self, v: U256) -> String {
         format!("{} {}", tokens(v, self.token.decimals), self.token.symbol)
     }
+}
 
-    /// Prints `funded` as text or (`json`) one JSON document.
-    fn print(&self, funded: &Funded, json: bool) -> eyre::Result<()> {
-        let (token, amount) = (self.token, self.amount);
-        match funded {
-            Funded::Safe { safe, out, signers } if json => print_json(&serde_json::json!({
-                "mode": "safe",
-                "safe": addr(safe),
-                "threshold": signers.threshold,
-                "owners": signers.owners.iter().map(addr).collect::<Vec<_>>(),
-                "batch": out.display().to_string(),
-                "distributor": addr(&self.distributor),
-                "amount": amount.to_string(),
-            })),
-            Funded::Safe { safe, out, signers } => {
-                println!(
-                    "wrote {}: a Safe batch for {} that approves and funds {}; import it in the Safe app's \
-                     Transaction Builder, where {}",
-                    out.display(),
-                    addr(safe),
-                    self.show(amount),
-                    signers.who_must_sign()
-                );
-                Ok(())
+impl Tell for Report<'_> {
+    fn fields(&self, delivery: &Delivery) -> (Map<String, Value>, Map<String, Value>) {
+        let what = fields([
+            ("distributor", json!(addr(&self.distributor))),
+            ("amount", json!(self.amount.to_string())),
+        ]);
+        match delivery {
+            Delivery::Sent(_) => {
+                let mut lead = what;
+                lead.insert("totalFunded".into(), json!(self.total.to_string()));
+                lead.insert("programBudget".into(), json!(self.program.to_string()));
+                (lead, Map::new())
             }
-            Funded::Sent {
-                total,
-                program,
-                approve_tx,
-                fund_tx,
-            } if json => print_json(&serde_json::json!({
-                "mode": "sent",
-                "distributor": addr(&self.distributor),
-                "amount": amount.to_string(),
-                "totalFunded": total.to_string(),
-                "programBudget": program.to_string(),
-                "approveTx": approve_tx.map(|h| h.to_string()),
-                "fundTx": fund_tx.to_string(),
-            })),
-            Funded::Sent { total, program, .. } => {
-                println!(
-                    "funded {} {}: the distributor has now received {} of the program's {} {}",
-                    tokens(amount, token.decimals),
-                    token.symbol,
-                    tokens(*total, token.decimals),
-                    tokens(*program, token.decimals),
-                    token.symbol
-                );
-                Ok(())
-            }
+            _ => (Map::new(), what),
+        }
+    }
+
+    fn text(&self, delivery: &Delivery) -> String {
+        let token = self.token;
+        match delivery {
+            Delivery::Sent(_) => format!(
+                "funded {} {}: the distributor has now received {} of the program's {} {}",
+                tokens(self.amount, token.decimals),
+                token.symbol,
+                tokens(self.total, token.decimals),
+                tokens(self.program, token.decimals),
+                token.symbol
+            ),
+            _ => format!("approves and funds {}", self.show(self.amount)),
         }
     }
 }

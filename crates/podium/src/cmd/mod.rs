@@ -6,6 +6,8 @@
 
 use std::process::ExitCode;
 
+use crate::output::Output;
+
 /// How a command that ran to the end turned out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -72,20 +74,24 @@ pub(crate) enum Command {
 }
 
 impl Command {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+    /// Runs the command, printing its result the way `output` asks (`--json`).
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         match self {
-            Self::Snapshot(args) => args.run(),
-            Self::Build(args) => args.run(),
-            Self::Verify(args) => args.run(),
-            Self::Proof(args) => args.run(),
-            Self::Deploy(args) => args.run(),
-            Self::Fund(args) => args.run(),
-            Self::Post(args) => args.run(),
-            Self::Publish(args) => args.run(),
-            Self::Status(args) => args.run(),
-            Self::Revoke(args) => args.run(),
-            Self::Sweep(args) => args.run(),
-            Self::Report(args) => args.run(),
+            Self::Snapshot(args) => args.run(output),
+            Self::Build(args) => args.run(output),
+            Self::Verify(args) => args.run(output),
+            Self::Proof(args) => args.run(output),
+            Self::Deploy(args) => args.run(output),
+            Self::Fund(args) => args.run(output),
+            Self::Post(args) => args.run(output),
+            Self::Publish(args) => args.run(output),
+            Self::Status(args) => args.run(output),
+            Self::Revoke(args) => args.run(output),
+            Self::Sweep(args) => args.run(output),
+            Self::Report(args) => args.run(output),
+            Self::Demo(_) if output.json() => {
+                eyre::bail!("podium demo prints a walk-through for people and has no --json output")
+            }
             Self::Demo(args) => args.run(),
         }
     }

@@ -11,27 +11,28 @@ use std::{
 use clap::Args;
 use eyre::{WrapErr, bail, eyre};
 use podium_chain::{
-    Sent,
+    Chain,
     alloy::{
         primitives::{Address, Bytes, U256, keccak256},
         sol_types::SolCall,
         transports::http::reqwest::{self, Url},
     },
     bindings::PodiumDistributor,
-    distributor::{expect_code, token_info},
+    distributor::{TokenInfo, expect_code, token_info},
     safe::{self, SafeSigners, SafeTx},
     send::{Call, simulate_from},
     time::utc,
 };
 use podium_core::DistributionFile;
+use serde_json::{Map, Value, json};
 
 use super::{
     Outcome,
     args::parse_addr,
     snapshot::chain_text,
-    tx::{Execution, TxOpts, write_safe_batch},
+    tx::{Delivery, Execution, Tell, TxOpts, fields, write_safe_batch},
 };
-use crate::output::{addr, print_json, tokens};
+use crate::output::{Output, addr, tokens};
 
 /// Post a round's Merkle root: directly, as a Safe batch (--safe), or as raw calldata (--calldata).
 #[derive(Debug, Args)]
@@ -69,17 +70,13 @@ pub(crate) struct PostArgs {
     #[arg(long)]
     calldata: bool,
 
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
-
     #[command(flatten)]
     tx: TxOpts,
 }
 
 impl PostArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        podium_chain::block_on(self.run_async())
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async(output))
     }
 
     /// The chain and distributor `file` is for, once it holds together and agrees with
@@ -119,7 +116,7 @@ impl PostArgs {
         Ok((chain_id, distributor))
     }
 
-    async fn run_async(self) -> eyre::Result<Outcome> {
+    async fn run_async(self, output: Output) -> eyre::Result<Outcome> {
         let path = self.distribution.display().to_string();
         let location = Location::parse(&self.uri)?;
         let file = DistributionFile::read(&self.distribution)?;
@@ -151,20 +148,14 @@ impl PostArgs {
             );
         }
 
-        let round = U256::from(file.round);
-        let total = file.total.0;
         let data = PodiumDistributor::postRootCall {
-            round,
+            round: U256::from(file.round),
             root: file.root,
-            total,
+            total: file.total.0,
             uri: self.uri.clone(),
         }
         .abi_encode();
-        let call = Call::new(
-            distributor,
-            data.clone(),
-            format!("postRoot(round {})", file.round),
-        );
+        let call = Call::new(distributor, data, format!("postRoot(round {})", file.round));
 
         // Who will execute it: the Safe, our wallet, or (for --calldata) the committee or --from.
         let execution = Execution::choose(
@@ -183,47 +174,69 @@ impl PostArgs {
         };
         simulate_from(&chain, from, &call, &token.units()).await?;
 
-        let report = Report {
+        let mut report = Report {
             file: &file,
             uri: &self.uri,
-            symbol: &token.symbol,
-            decimals: token.decimals,
+            token: &token,
+            valid_at: 0,
         };
-        let posted = match (execution, signers) {
-            (Execution::Safe { safe, out }, Some(signers)) => {
+        let delivery = self
+            .deliver(&chain, execution, signers, distributor, &call, &mut report)
+            .await?;
+        delivery.print(&report, output)?;
+        Ok(Outcome::Success)
+    }
+
+    /// Delivers the checked `call` (postRoot on `distributor`) the way `execution` says: sends it
+    /// (and reads when the root becomes claimable into `report`), writes the Safe batch for the
+    /// Safe of `signers`, or hands back the calldata.
+    async fn deliver(
+        &self,
+        chain: &Chain,
+        execution: Execution,
+        signers: Option<SafeSigners>,
+        distributor: Address,
+        call: &Call,
+        report: &mut Report<'_>,
+    ) -> eyre::Result<Delivery> {
+        let round = report.file.round;
+        Ok(match execution {
+            Execution::Safe { safe, out } => {
+                let Some(signers) = signers else {
+                    unreachable!("the Safe's signers are read before the checks")
+                };
                 write_batch(
                     chain.chain_id,
                     distributor,
-                    &report,
+                    report,
                     safe,
                     &out,
-                    data.into(),
+                    call.data.clone(),
                 )?;
-                Posted::Safe { safe, out, signers }
+                Delivery::Safe { out, signers }
             }
-            (Execution::Safe { .. }, None) => unreachable!("the Safe's signers are read above"),
-            (Execution::Calldata, _) => Posted::Calldata {
+            Execution::Calldata => Delivery::Calldata {
                 chain_id: chain.chain_id,
                 to: distributor,
-                data: data.into(),
+                data: call.data.clone(),
+                function: "postRoot(uint256,bytes32,uint256,string)",
             },
-            (Execution::Wallet(wallet), _) => {
+            Execution::Wallet(wallet) => {
                 let sent = self
                     .tx
                     .signer
-                    .sender(&chain, &wallet, token.units())
-                    .send(&call)
+                    .sender(chain, &wallet, report.token.units())
+                    .send(call)
                     .await
-                    .wrap_err_with(|| format!("posting round {}", file.round))?;
-                let state = d.roundState(round).call().await?;
-                Posted::Sent {
-                    sent: Box::new(sent),
-                    valid_at: u64::try_from(state.validAt).unwrap_or(u64::MAX),
-                }
+                    .wrap_err_with(|| format!("posting round {round}"))?;
+                let state = PodiumDistributor::new(distributor, &chain.provider)
+                    .roundState(U256::from(round))
+                    .call()
+                    .await?;
+                report.valid_at = u64::try_from(state.validAt).unwrap_or(u64::MAX);
+                Delivery::sent(sent)
             }
-        };
-        report.print(&posted, self.json)?;
-        Ok(Outcome::Success)
+        })
     }
 }
 
@@ -265,111 +278,63 @@ fn write_batch(
     )
 }
 
-/// What `post` did.
-enum Posted {
-    /// Wrote a Safe batch.
-    Safe {
-        safe: Address,
-        out: PathBuf,
-        signers: SafeSigners,
-    },
-    /// Has the calldata to print.
-    Calldata {
-        chain_id: u64,
-        to: Address,
-        data: Bytes,
-    },
-    /// Sent the call; the root is claimable from `valid_at`.
-    Sent { sent: Box<Sent>, valid_at: u64 },
-}
-
 /// What the result of `post` is told with.
 struct Report<'a> {
     file: &'a DistributionFile,
     uri: &'a str,
-    symbol: &'a str,
-    decimals: u8,
+    token: &'a TokenInfo,
+    /// When a root sent from the wallet becomes claimable.
+    valid_at: u64,
 }
 
 impl Report<'_> {
     fn show(&self, v: U256) -> String {
-        format!("{} {}", tokens(v, self.decimals), self.symbol)
+        format!("{} {}", tokens(v, self.token.decimals), self.token.symbol)
+    }
+}
+
+impl Tell for Report<'_> {
+    fn fields(&self, delivery: &Delivery) -> (Map<String, Value>, Map<String, Value>) {
+        let file = self.file;
+        let root = fields([
+            ("round", json!(file.round)),
+            ("root", json!(file.root.to_string())),
+            ("total", json!(file.total.0.to_string())),
+        ]);
+        match delivery {
+            Delivery::Safe { .. } => (root, Map::new()),
+            Delivery::Calldata { .. } => {
+                let mut trail = root;
+                trail.insert("uri".into(), json!(self.uri));
+                (Map::new(), trail)
+            }
+            Delivery::Sent(_) => (root, fields([("validAt", json!(self.valid_at))])),
+        }
     }
 
-    /// Prints `posted` as text or (`json`) one JSON document.
-    fn print(&self, posted: &Posted, json: bool) -> eyre::Result<()> {
+    fn text(&self, delivery: &Delivery) -> String {
         let file = self.file;
         let total = file.total.0;
-        match posted {
-            Posted::Safe { safe, out, signers } if json => print_json(&serde_json::json!({
-                "mode": "safe",
-                "round": file.round,
-                "root": file.root.to_string(),
-                "total": total.to_string(),
-                "safe": addr(safe),
-                "threshold": signers.threshold,
-                "owners": signers.owners.iter().map(addr).collect::<Vec<_>>(),
-                "batch": out.display().to_string(),
-            })),
-            Posted::Safe { safe, out, signers } => {
-                println!(
-                    "wrote {}: a Safe batch for {} that posts round {}'s root {} ({}); import it in the \
-                     Safe app's Transaction Builder, where {}",
-                    out.display(),
-                    addr(safe),
-                    file.round,
-                    file.root,
-                    self.show(total),
-                    signers.who_must_sign()
-                );
-                Ok(())
-            }
-            Posted::Calldata { chain_id, to, data } if json => print_json(&serde_json::json!({
-                "mode": "calldata",
-                "chainId": chain_id,
-                "to": addr(to),
-                "value": "0",
-                "data": data.to_string(),
-                "function": "postRoot(uint256,bytes32,uint256,string)",
-                "round": file.round,
-                "root": file.root.to_string(),
-                "total": total.to_string(),
-                "uri": self.uri,
-            })),
-            Posted::Calldata { chain_id, to, data } => {
-                eprintln!(
-                    "call {} on chain {} with value 0 and this calldata (postRoot(round {}, {}, {}, {:?})):",
-                    addr(to),
-                    chain_id,
-                    file.round,
-                    file.root,
-                    total,
-                    self.uri
-                );
-                println!("{data}");
-                Ok(())
-            }
-            Posted::Sent { sent, valid_at } if json => print_json(&serde_json::json!({
-                "mode": "sent",
-                "round": file.round,
-                "root": file.root.to_string(),
-                "total": total.to_string(),
-                "tx": sent.hash.to_string(),
-                "block": sent.receipt.block_number,
-                "validAt": valid_at,
-            })),
-            Posted::Sent { sent, valid_at } => {
-                println!(
-                    "posted round {}'s root {} ({} to {} accounts) in tx {}; claimable from {}",
-                    file.round,
-                    file.root,
-                    self.show(total),
-                    file.claims.0.len(),
-                    sent.hash,
-                    utc(*valid_at)
-                );
-                Ok(())
-            }
+        match delivery {
+            Delivery::Safe { .. } => format!(
+                "posts round {}'s root {} ({})",
+                file.round,
+                file.root,
+                self.show(total)
+            ),
+            Delivery::Calldata { .. } => format!(
+                "postRoot(round {}, {}, {}, {:?})",
+                file.round, file.root, total, self.uri
+            ),
+            Delivery::Sent(_) => format!(
+                "posted round {}'s root {} ({} to {} accounts) in tx {}; claimable from {}",
+                file.round,
+                file.root,
+                self.show(total),
+                file.claims.0.len(),
+                delivery.tx_hash(),
+                utc(self.valid_at)
+            ),
         }
     }
 }

@@ -9,7 +9,7 @@ use podium_core::{DistributionFile, Leaf, StandardTree};
 use serde_json::json;
 
 use super::{Outcome, args::parse_addr};
-use crate::output::{addr, print_json, tokens};
+use crate::output::{Output, addr, print_json, tokens};
 
 /// Print an account's amount and Merkle proof in a round (exit 1 when it has no claim).
 #[derive(Debug, Args)]
@@ -20,17 +20,14 @@ pub(crate) struct ProofArgs {
     /// The account (any case).
     #[arg(long, value_name = "ADDR", value_parser = parse_addr)]
     account: Address,
-    /// Print JSON for scripts.
-    #[arg(long)]
-    json: bool,
 }
 
 impl ProofArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let file =
             DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
         let Some(claim) = file.claim(&self.account) else {
-            if self.json {
+            if output.json() {
                 print_json(
                     &json!({ "round": file.round, "account": addr(&self.account), "claim": null }),
                 )?;
@@ -57,7 +54,7 @@ impl ProofArgs {
             addr(&self.account),
             file.root
         );
-        if self.json {
+        if output.json() {
             print_json(&json!({
                 "chainId": file.chain_id,
                 "distributor": file.distributor.map(|a| addr(&a)),

@@ -39,7 +39,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Outcome, verify};
-use crate::output::{addr, print_json, tokens};
+use crate::output::{Output, addr, print_json, tokens};
 
 /// The `format` of the index this version writes.
 pub(crate) const SITE_FORMAT: &str = "podium-site-v1";
@@ -70,9 +70,6 @@ pub(crate) struct PublishArgs {
     /// it: the report reads a live chain, so it is made when wanted and copied as it is).
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
-    /// Print JSON for scripts.
-    #[arg(long)]
-    json: bool,
 }
 
 /// One published file, as the index lists it.
@@ -158,7 +155,7 @@ impl Site {
 }
 
 impl PublishArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let record =
             Deployment::read(&self.deployment).wrap_err("reading the deployment record")?;
         let rounds = podium_report::discover(&self.rounds)?;
@@ -216,7 +213,7 @@ impl PublishArgs {
         let bytes: u64 = site.files.iter().map(|(_, b)| b.len() as u64).sum();
         let replaced = write_site(&self.out, &site)?;
 
-        if self.json {
+        if output.json() {
             print_json(&json!({
                 "out": self.out.display().to_string(),
                 "replaced": replaced,

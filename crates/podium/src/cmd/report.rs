@@ -4,11 +4,10 @@ use std::path::PathBuf;
 
 use alloy_primitives::Address;
 use clap::Args;
-use podium_chain::{DistributorOpts, RpcOpts};
 use podium_report::{ChainSource, Request};
 
-use super::{Outcome, args::parse_addr};
-use crate::output::print_json;
+use super::{Outcome, args::parse_addr, tx::ChainOpts};
+use crate::output::{Output, print_json};
 
 /// Report on the program: per round, orchestrators meeting the threshold (per region and overall),
 /// the top 5 scores per region, orchestrators seen for the first time in the scores, and tokens
@@ -27,9 +26,6 @@ pub(crate) struct ReportArgs {
     /// The rounds directory (layout above).
     #[arg(long, value_name = "DIR")]
     rounds: PathBuf,
-    /// Print the report as JSON (amounts exact, in base units) instead of tables.
-    #[arg(long)]
-    json: bool,
     /// Also write the report as one self-contained HTML page with charts (written atomically).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -50,23 +46,22 @@ pub(crate) struct ReportArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     log_blocks: u64,
     #[command(flatten)]
-    distributor: DistributorOpts,
-    #[command(flatten)]
-    rpc: RpcOpts,
+    chain: ChainOpts,
 }
 
 impl ReportArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let rounds = podium_report::discover(&self.rounds)?;
-        let chain = self.rpc.rpc_url.is_some().then(|| ChainSource {
-            rpc: self.rpc.clone(),
-            distributor: self.distributor.clone(),
+        let ChainOpts { distributor, rpc } = self.chain;
+        let chain = rpc.rpc_url.is_some().then(|| ChainSource {
+            rpc,
+            distributor: distributor.clone(),
             bonding_manager: self.bonding_manager,
             from_block: self.from_block,
             registrations_from_block: self.registrations_from_block,
             log_blocks: self.log_blocks,
         });
-        if chain.is_none() && self.distributor.is_given() {
+        if chain.is_none() && distributor.is_given() {
             eyre::bail!(
                 "--deployment/--distributor need --rpc-url (or ETH_RPC_URL) to read the chain"
             );
@@ -78,7 +73,7 @@ impl ReportArgs {
             html: self.html.clone(),
         };
         let report = podium_report::run(&request)?;
-        if self.json {
+        if output.json() {
             print_json(&report.to_json())?;
             if let Some(path) = &self.html {
                 eprintln!("wrote {}", path.display());

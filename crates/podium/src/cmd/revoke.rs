@@ -9,9 +9,13 @@ use podium_chain::{
     distributor::token_info,
     send::Call,
 };
+use serde_json::json;
 
-use super::{Outcome, tx::TxOpts};
-use crate::output::print_json;
+use super::{
+    Outcome,
+    tx::{Delivery, Told, TxOpts, fields},
+};
+use crate::output::Output;
 
 /// Revoke a round's pending root (committee or funder), so a corrected one can be posted.
 #[derive(Debug, Args)]
@@ -20,20 +24,16 @@ pub(crate) struct RevokeArgs {
     #[arg(long, value_name = "N")]
     round: u64,
 
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
-
     #[command(flatten)]
     tx: TxOpts,
 }
 
 impl RevokeArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        podium_chain::block_on(self.run_async())
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async(output))
     }
 
-    async fn run_async(self) -> eyre::Result<Outcome> {
+    async fn run_async(self, output: Output) -> eyre::Result<Outcome> {
         let (chain, target) = self.tx.connect().await?;
         let d = PodiumDistributor::new(target.address, &chain.provider);
         let token = token_info(&chain, d.TOKEN().call().await?).await?;
@@ -47,18 +47,17 @@ impl RevokeArgs {
             .send(&Call::new(target.address, data, what))
             .await
             .wrap_err_with(|| format!("revoking round {}", self.round))?;
-        if self.json {
-            print_json(&serde_json::json!({
-                "round": self.round,
-                "revokedRoot": before.root.to_string(),
-                "tx": sent.hash.to_string(),
-            }))?;
-        } else {
-            println!(
+        let told = Told {
+            fields: fields([
+                ("round", json!(self.round)),
+                ("revokedRoot", json!(before.root.to_string())),
+            ]),
+            text: format!(
                 "revoked round {}'s root {} in tx {}; the round can be posted again",
                 self.round, before.root, sent.hash
-            );
-        }
+            ),
+        };
+        Delivery::sent(sent).print(&told, output)?;
         Ok(Outcome::Success)
     }
 }

@@ -36,7 +36,7 @@ use serde_json::json;
 
 use self::leaderboard::{Answer, Client, DEFAULT_URL, Patience};
 use super::Outcome;
-use crate::output::{align_right, print_json, table};
+use crate::output::{Output, align_right, print_json, table};
 
 mod leaderboard;
 
@@ -94,9 +94,6 @@ pub(crate) struct SnapshotArgs {
     /// Replace an earlier snapshot of the round whose answers differ.
     #[arg(long)]
     force: bool,
-    /// Print JSON for scripts (no progress bar).
-    #[arg(long)]
-    json: bool,
     /// With --rpc-url (or ETH_RPC_URL), whether the round has ended is judged by the chain's latest
     /// block time, as the distributor judges it; without, by this machine's clock.
     #[command(flatten)]
@@ -131,7 +128,7 @@ struct Fetched {
 }
 
 impl SnapshotArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let timeline = self.timeline()?;
         let n = self.round;
         ensure!(
@@ -179,7 +176,7 @@ impl SnapshotArgs {
         )?;
         let dir = self.rounds.join(format!("round-{n}")).join("scores");
 
-        let bar = if self.json || !std::io::stderr().is_terminal() {
+        let bar = if output.json() || !std::io::stderr().is_terminal() {
             ProgressBar::hidden()
         } else {
             let bar = ProgressBar::new(0);
@@ -242,7 +239,7 @@ impl SnapshotArgs {
             write_snapshot(&dir, &record, &fetched)?;
         }
 
-        if self.json {
+        if output.json() {
             print_json(&json!({
                 "round": n,
                 "since": since,

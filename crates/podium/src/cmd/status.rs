@@ -12,7 +12,7 @@ use podium_chain::{
 use serde_json::json;
 
 use super::{Outcome, tx::ChainOpts};
-use crate::output::{addr, align_right, print_json, table, tokens};
+use crate::output::{Output, addr, align_right, print_json, table, tokens};
 
 /// Show the program: every round's state, root, total and claims, the balance, what is owed, what
 /// sweep would send, and the deadlines.
@@ -21,10 +21,6 @@ pub(crate) struct StatusArgs {
     /// First block to scan for Claimed events (default: the deployment block from the record, else 0).
     #[arg(long, value_name = "BLOCK")]
     from_block: Option<u64>,
-
-    /// Print everything as JSON on stdout.
-    #[arg(long)]
-    json: bool,
 
     #[command(flatten)]
     chain: ChainOpts,
@@ -61,18 +57,18 @@ fn short(root: &B256) -> String {
 }
 
 impl StatusArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        podium_chain::block_on(self.run_async())
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async(output))
     }
 
-    async fn run_async(self) -> eyre::Result<Outcome> {
+    async fn run_async(self, output: Output) -> eyre::Result<Outcome> {
         let (chain, target) = self.chain.connect(false).await?;
         let from_block = self
             .from_block
             .or(target.record.as_ref().map(|r| r.block))
             .unwrap_or(0);
         let o = overview(&chain, target.address, from_block).await?;
-        if self.json {
+        if output.json() {
             print_json(&to_json(&o, chain.chain_id))?;
         } else {
             print_human(&o, chain.chain_id);

@@ -9,28 +9,28 @@ use podium_chain::{
     distributor::token_info,
     send::Call,
 };
+use serde_json::json;
 
-use super::{Outcome, tx::TxOpts};
-use crate::output::{addr, print_json, tokens};
+use super::{
+    Outcome,
+    tx::{Delivery, Told, TxOpts, fields},
+};
+use crate::output::{Output, addr, tokens};
 
 /// Send the funder what can be swept now (unallocated funding after the program; everything after
 /// the claim deadline).
 #[derive(Debug, Args)]
 pub(crate) struct SweepArgs {
-    /// Print the result as JSON on stdout.
-    #[arg(long)]
-    json: bool,
-
     #[command(flatten)]
     tx: TxOpts,
 }
 
 impl SweepArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
-        podium_chain::block_on(self.run_async())
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
+        podium_chain::block_on(self.run_async(output))
     }
 
-    async fn run_async(self) -> eyre::Result<Outcome> {
+    async fn run_async(self, output: Output) -> eyre::Result<Outcome> {
         let (chain, target) = self.tx.connect().await?;
         let d = PodiumDistributor::new(target.address, &chain.provider);
         let token = token_info(&chain, d.TOKEN().call().await?).await?;
@@ -50,21 +50,20 @@ impl SweepArgs {
             .wrap_err("sweeping")?;
         let after = erc20.balanceOf(funder).call().await?;
         let amount = after.saturating_sub(before);
-        if self.json {
-            print_json(&serde_json::json!({
-                "funder": addr(&funder),
-                "amount": amount.to_string(),
-                "tx": sent.hash.to_string(),
-            }))?;
-        } else {
-            println!(
+        let told = Told {
+            fields: fields([
+                ("funder", json!(addr(&funder))),
+                ("amount", json!(amount.to_string())),
+            ]),
+            text: format!(
                 "swept {} {} to the funder {} in tx {}",
                 tokens(amount, token.decimals),
                 token.symbol,
                 addr(&funder),
                 sent.hash
-            );
-        }
+            ),
+        };
+        Delivery::sent(sent).print(&told, output)?;
         Ok(Outcome::Success)
     }
 }

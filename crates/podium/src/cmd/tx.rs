@@ -1,8 +1,9 @@
 //! The option groups of the chain commands and how a command that changes the chain delivers its
 //! calls, in one place (as cast's `EthereumOpts` and `TransactionOpts`): [`ChainOpts`] (which
 //! distributor, which RPC) for every chain command, [`SignerOpts`] (wallet, sending) for those that
-//! send, [`TxOpts`] both together, flattened once per command; and [`Execution`], the three ways a
-//! call leaves podium (sent from our wallet, a Safe Transaction Builder batch, raw calldata).
+//! send, [`TxOpts`] both together, flattened once per command; [`Execution`], the three ways a
+//! call leaves podium (sent from our wallet, a Safe Transaction Builder batch, raw calldata); and
+//! [`Delivery`], what left, printed as text or JSON by one emitter for every command that sends.
 
 use std::{
     path::{Path, PathBuf},
@@ -11,12 +12,15 @@ use std::{
 
 use clap::Args;
 use podium_chain::{
-    Chain, DistributorOpts, RpcOpts, SendOpts, Sender, Wallet, WalletOpts,
-    alloy::primitives::Address,
+    Chain, DistributorOpts, RpcOpts, SendOpts, Sender, Sent, Wallet, WalletOpts,
+    alloy::primitives::{Address, Bytes},
     program::{Target, write_atomic},
     revert::Units,
-    safe::{self, SafeTx},
+    safe::{self, SafeSigners, SafeTx},
 };
+use serde_json::{Map, Value, json};
+
+use crate::output::{Output, addr, print_json};
 
 /// Which distributor (address or deployment record) and how to reach its chain.
 #[derive(Debug, Args)]
@@ -137,4 +141,159 @@ pub(crate) fn write_safe_batch(
     let batch = safe::batch(chain_id, safe, name, description, now_ms, txs);
     write_atomic(out, &(serde_json::to_string_pretty(&batch)? + "\n"))?;
     Ok(())
+}
+
+/// What a command that changes the chain delivered, whichever way its calls left podium.
+#[derive(Debug)]
+pub(crate) enum Delivery {
+    /// Sent from our wallet: each transaction under its JSON key (`tx` for a command's one
+    /// transaction), `None` for a step that was not needed (an allowance already given).
+    Sent(Vec<(&'static str, Option<Box<Sent>>)>),
+    /// Wrote a Safe Transaction Builder batch to `out` for the Safe of `signers`.
+    Safe { out: PathBuf, signers: SafeSigners },
+    /// The call to print for another multisig: `to` with `data` on `chain_id`; `function` is its
+    /// signature.
+    Calldata {
+        chain_id: u64,
+        to: Address,
+        data: Bytes,
+        function: &'static str,
+    },
+}
+
+/// What a sending command says about its delivery, besides what the [`Delivery`] itself says.
+pub(crate) trait Tell {
+    /// The command's JSON fields for `delivery`: those printed before the delivery's own fields and
+    /// those after (the order scripts and people have seen so far).
+    fn fields(&self, delivery: &Delivery) -> (Map<String, Value>, Map<String, Value>);
+
+    /// The text for `delivery`: for a Safe batch, what it does ("posts round 1's root …"); for
+    /// calldata, the call in words ("postRoot(round 1, …)"); sent from the wallet, the whole line.
+    fn text(&self, delivery: &Delivery) -> String;
+}
+
+/// What a command that delivers one way only says: its JSON fields (all before the delivery's)
+/// and its text.
+pub(crate) struct Told {
+    pub(crate) fields: Map<String, Value>,
+    pub(crate) text: String,
+}
+
+impl Tell for Told {
+    fn fields(&self, _: &Delivery) -> (Map<String, Value>, Map<String, Value>) {
+        (self.fields.clone(), Map::new())
+    }
+
+    fn text(&self, _: &Delivery) -> String {
+        self.text.clone()
+    }
+}
+
+impl Delivery {
+    /// A wallet delivery of one transaction.
+    pub(crate) fn sent(sent: Sent) -> Self {
+        Self::Sent(vec![("tx", Some(Box::new(sent)))])
+    }
+
+    /// The hash of a one-transaction wallet delivery, for its line of text.
+    pub(crate) fn tx_hash(&self) -> String {
+        match self {
+            Self::Sent(txs) => match txs.as_slice() {
+                [(_, Some(sent))] => sent.hash.to_string(),
+                _ => unreachable!("a one-transaction command sent its transaction"),
+            },
+            _ => unreachable!("only a wallet delivery has a transaction"),
+        }
+    }
+
+    /// The `mode` of the JSON result.
+    fn mode(&self) -> &'static str {
+        match self {
+            Self::Sent(_) => "sent",
+            Self::Safe { .. } => "safe",
+            Self::Calldata { .. } => "calldata",
+        }
+    }
+
+    /// The delivery's own JSON fields: the transactions (and, for one, its block), the Safe and
+    /// its batch, or the call.
+    fn fields(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        match self {
+            Self::Sent(txs) => {
+                for (key, sent) in txs {
+                    m.insert(
+                        (*key).into(),
+                        json!(sent.as_ref().map(|s| s.hash.to_string())),
+                    );
+                }
+                // A block belongs to one transaction; a delivery of several names each by its key.
+                if let [(_, Some(sent))] = txs.as_slice() {
+                    m.insert("block".into(), json!(sent.receipt.block_number));
+                }
+            }
+            Self::Safe { out, signers } => {
+                m.insert("safe".into(), json!(addr(&signers.safe)));
+                m.insert("threshold".into(), json!(signers.threshold));
+                m.insert(
+                    "owners".into(),
+                    json!(signers.owners.iter().map(addr).collect::<Vec<_>>()),
+                );
+                m.insert("batch".into(), json!(out.display().to_string()));
+            }
+            Self::Calldata {
+                chain_id,
+                to,
+                data,
+                function,
+            } => {
+                m.insert("chainId".into(), json!(chain_id));
+                m.insert("to".into(), json!(addr(to)));
+                m.insert("value".into(), json!("0"));
+                m.insert("data".into(), json!(data.to_string()));
+                m.insert("function".into(), json!(function));
+            }
+        }
+        m
+    }
+
+    /// Prints the delivery with what `tell` says about it: one JSON document (`mode`, the
+    /// command's leading fields, the delivery's, the command's trailing fields), or text.
+    pub(crate) fn print(&self, tell: &impl Tell, output: Output) -> eyre::Result<()> {
+        if output.json() {
+            let (lead, trail) = tell.fields(self);
+            let mut m = Map::new();
+            m.insert("mode".into(), json!(self.mode()));
+            m.extend(lead);
+            m.extend(self.fields());
+            m.extend(trail);
+            return print_json(&Value::Object(m));
+        }
+        let text = tell.text(self);
+        match self {
+            Self::Sent(_) => println!("{text}"),
+            Self::Safe { out, signers } => println!(
+                "wrote {}: a Safe batch for {} that {text}; import it in the Safe app's Transaction \
+                 Builder, where {}",
+                out.display(),
+                addr(&signers.safe),
+                signers.who_must_sign()
+            ),
+            Self::Calldata {
+                chain_id, to, data, ..
+            } => {
+                eprintln!(
+                    "call {} on chain {chain_id} with value 0 and this calldata ({text}):",
+                    addr(to)
+                );
+                println!("{data}");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A JSON object's fields, in order, for [`Tell::fields`].
+pub(crate) fn fields<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }

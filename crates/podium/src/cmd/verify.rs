@@ -17,7 +17,7 @@ use podium_core::{
 use serde_json::{Value, json};
 
 use super::Outcome;
-use crate::output::{print_json, tokens};
+use crate::output::{Output, print_json, tokens};
 
 /// Check a distribution file: its tree, proofs, totals and checksummed addresses; given the rules and
 /// the score files, that it pays exactly what they say in the rules' decimals; given the deployment
@@ -34,9 +34,6 @@ pub(crate) struct VerifyArgs {
     /// The score files (or directories, such as a `podium snapshot` directory) the round was built from.
     #[arg(long, value_name = "FILE", num_args = 1.., requires = "rules")]
     scores: Vec<PathBuf>,
-    /// Print JSON for scripts.
-    #[arg(long)]
-    json: bool,
 
     #[command(flatten)]
     distributor: DistributorOpts,
@@ -55,7 +52,7 @@ struct Checked {
 }
 
 impl VerifyArgs {
-    pub(crate) fn run(self) -> eyre::Result<Outcome> {
+    pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let file =
             DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
         let mut checked = Checked::default();
@@ -70,7 +67,7 @@ impl VerifyArgs {
         checked.token_decimals = target.token_decimals.is_some();
         let differences = differences(&file, inputs, &target)?;
 
-        if self.json {
+        if output.json() {
             let listed: Vec<Value> = differences
                 .iter()
                 .map(|d| {
