@@ -8,6 +8,8 @@
 //!
 //! The final accounting (funded = claimed + returned, to the wei, and nothing left in the contract)
 //! is computed from the chain, written to `accounting.json`, and the run fails if it does not hold.
+// Only with the podium crate's `demo` feature: see `cmd/demo.rs`.
+#![cfg(feature = "demo")]
 
 mod accounting;
 mod chain;
