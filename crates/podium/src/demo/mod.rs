@@ -13,7 +13,6 @@
 
 mod accounting;
 mod chain;
-mod http;
 mod story;
 
 use std::{
@@ -29,13 +28,13 @@ use eyre::{WrapErr, bail, ensure, eyre};
 use podium_chain::{
     alloy::signers::local::{MnemonicBuilder, PrivateKeySigner, coins_bip39::English},
     anvil::{Anvil, spawn_tied},
+    local_http::{Reply, Server},
 };
 use podium_core::DistributionFile;
 
 use self::{
     accounting::Accounting,
     chain::DemoChain,
-    http::{Reply, Server},
     story::{Story, rel},
 };
 
@@ -203,7 +202,8 @@ impl Demo {
         ));
         // The committee's static host: whatever `podium publish` last wrote to site/ is online here.
         let site_dir = dir.join("site");
-        let site = Server::files(&site_dir)?;
+        let site = Server::files(&site_dir)
+            .wrap_err("starting the demo's static host on a localhost port")?;
         story.say(&format!(
             "a local static host serves {} at {} (the committee's web space or IPFS)",
             rel(&site_dir),
@@ -715,14 +715,11 @@ fn write_program(
 /// round that ends at `until` (the program starts at `start`), `{}` (the real API's answer for a
 /// window without tests) for any other window, and 404 for any other path.
 fn leaderboard(start: u64) -> eyre::Result<Server> {
-    Server::start(move |path, query| {
-        if path != "/api/aggregated_stats" {
-            return Reply::not_found(path);
+    Server::start(move |request| {
+        if request.path != "/api/aggregated_stats" {
+            return Reply::not_found(&request.path);
         }
-        let until = query
-            .iter()
-            .find(|(k, _)| k == "until")
-            .and_then(|(_, v)| v.parse::<u64>().ok());
+        let until = request.query("until").and_then(|v| v.parse::<u64>().ok());
         let week = until
             .filter(|u| *u > start && (u - start).is_multiple_of(WEEK))
             .map(|u| (u - start) / WEEK)
@@ -732,6 +729,7 @@ fn leaderboard(start: u64) -> eyre::Result<Server> {
             None => Reply::json("{}"),
         }
     })
+    .wrap_err("starting the demo's leaderboard stand-in on a localhost port")
 }
 
 /// What an orchestrator does in the demo.
