@@ -20,8 +20,9 @@ test: setup
 	@tools/test.sh
 
 # Builds both binaries, then runs three weekly rounds on a fresh anvil (files in target/podium-demo).
+# `podium demo` is only in a podium built with its `demo` feature (the anvil helpers stay out of others).
 demo: setup
-	cargo build --workspace --bins
+	cargo build --workspace --bins --features podium/demo
 	target/debug/podium demo --dir target/podium-demo
 
 build: setup

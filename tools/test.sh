@@ -46,12 +46,18 @@ cargo fmt --all --check
 step "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# `podium demo` and its end-to-end test exist only with podium's `demo` feature, which the step above
+# leaves off (as release builds do); lint that code too.
+step "cargo clippy -p podium --all-targets --features demo -- -D warnings"
+cargo clippy -p podium --all-targets --features demo --locked -- -D warnings
+
 # The report's browser test opens its HTML page in headless Chromium (Debian's package, installed here
 # when missing); where it cannot be installed the test skips and says why.
 step "chromium for the report's browser test (tools/chromium.sh)"
 export "$(tools/chromium.sh)"
 
-step "cargo test --workspace"
-cargo test --workspace --locked
+# With podium's `demo` feature, so tests/demo.rs (the demo end to end) runs too.
+step "cargo test --workspace --features podium/demo"
+cargo test --workspace --features podium/demo --locked
 
 step "all checks passed in $((SECONDS - started))s"

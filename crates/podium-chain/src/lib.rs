@@ -15,6 +15,8 @@
 //!   option group that names a deployed distributor.
 //! - `anvil` (feature `test-utils`): a real anvil on a free port for integration tests, started as
 //!   the native binary and tied to this process's life (`child`).
+//! - `local_http` (feature `test-utils`): a small HTTP server on a free localhost port, for the
+//!   demo's and the tests' stand-ins for web services.
 
 pub mod bindings;
 pub mod distributor;
@@ -33,6 +35,8 @@ pub mod wallet;
 pub mod anvil;
 #[cfg(feature = "test-utils")]
 mod child;
+#[cfg(feature = "test-utils")]
+pub mod local_http;
 
 pub use alloy;
 pub use error::{Error, Refusal, Result};

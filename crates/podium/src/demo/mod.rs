@@ -8,33 +8,35 @@
 //!
 //! The final accounting (funded = claimed + returned, to the wei, and nothing left in the contract)
 //! is computed from the chain, written to `accounting.json`, and the run fails if it does not hold.
+// Only with the podium crate's `demo` feature: see `cmd/demo.rs`.
+#![cfg(feature = "demo")]
 
 mod accounting;
 mod chain;
-mod http;
 mod story;
+mod watcher;
 
 use std::{
     collections::BTreeMap,
     fs,
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+    time::Instant,
 };
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
 use eyre::{WrapErr, bail, ensure, eyre};
 use podium_chain::{
     alloy::signers::local::{MnemonicBuilder, PrivateKeySigner, coins_bip39::English},
-    anvil::{Anvil, spawn_tied},
+    anvil::Anvil,
+    local_http::{Reply, Server},
 };
 use podium_core::DistributionFile;
 
 use self::{
     accounting::Accounting,
     chain::DemoChain,
-    http::{Reply, Server},
     story::{Story, rel},
+    watcher::Watcher,
 };
 
 /// anvil's public development mnemonic: the demo's accounts are its well-known test keys.
@@ -84,10 +86,491 @@ pub(crate) struct Settings {
 }
 
 /// Runs the demo to the end; an error (or an accounting mismatch) makes the command fail.
+///
+/// Each step below is one part of the story; they run in the order a program runs.
 pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
     let started = Instant::now();
-    let mut story = Story::new();
-    let dir = prepare_dir(&settings.dir)?;
+    let mut demo = Demo::set_up(settings)?;
+    let distributor = demo.deploy_and_fund()?;
+    let watcher = demo.start_watcher(distributor)?;
+    let mut distributions = Vec::new();
+    for round in 1..=ROUNDS {
+        distributions.push(demo.week(round, distributor, &watcher)?);
+    }
+    watcher.stop();
+    demo.claims(distributor, &distributions)?;
+    let swept = demo.sweeps()?;
+    demo.final_accounting(distributor, &distributions, swept)?;
+    demo.report()?;
+    demo.finish(started);
+    Ok(())
+}
+
+/// Everything the demo's steps share: the story being printed, the binaries, the local chain with its
+/// wallets and contracts, the two local servers and where the run's files go.
+struct Demo {
+    story: Story,
+    /// The run's directory, and inside it the layout the committee keeps a program in (as `podium
+    /// report` and `podium publish` read it): each week rounds/round-N/rules.toml (the committee's
+    /// rules, embedded sample data), rounds/round-N/scores/ (from `podium snapshot`), and the
+    /// distribution file beside the directory as rounds/round-N.json.
+    dir: PathBuf,
+    rounds_dir: PathBuf,
+    site_dir: PathBuf,
+    program: PathBuf,
+    deployment: PathBuf,
+    podium: PathBuf,
+    claimer: PathBuf,
+    /// anvil's test accounts, in the mnemonic's order.
+    keys: Vec<PrivateKeySigner>,
+    rt: tokio::runtime::Runtime,
+    chain: DemoChain,
+    token: Address,
+    bonding: Address,
+    /// The program's start (chain time).
+    start: u64,
+    /// The leaderboard stand-in and the committee's static host; stopped when dropped.
+    leaderboard: Server,
+    site: Server,
+    /// Declared last so that it stops after everything that talks to it.
+    anvil: Anvil,
+}
+
+impl Demo {
+    /// The binaries, the run's directory, the local chain with its test token and BondingManager
+    /// double, the two local servers, and the program file.
+    fn set_up(settings: &Settings) -> eyre::Result<Self> {
+        let mut story = Story::new();
+        let dir = prepare_dir(&settings.dir)?;
+        let (podium, claimer) = binaries(settings)?;
+        let keys = derive_keys()?;
+
+        story.heading("Setting up: a local chain, a test LPT, the grant");
+        let anvil = Anvil::builder()
+            .arg("--accounts")
+            .arg(ACCOUNTS.to_string())
+            .arg("--mnemonic")
+            .arg(MNEMONIC)
+            .spawn();
+        story.say(&format!(
+            "anvil is running at {} (chain id {}), with 40 funded test accounts",
+            anvil.url(),
+            anvil.chain_id()
+        ));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let funder = keys[FUNDER as usize].clone();
+        let chain = rt.block_on(DemoChain::connect(&anvil.url(), funder))?;
+        let (token, bonding) =
+            rt.block_on(test_contracts(&chain, keys[FUNDER as usize].address()))?;
+        story.say(&format!(
+            "a test token, PTT (a plain 18-decimal ERC20 like LPT), deployed at {token}; the funder {} holds 21000 PTT",
+            keys[FUNDER as usize].address()
+        ));
+        story.say(&format!(
+            "BondingManager test double deployed at {bonding} (stands in for Livepeer's)"
+        ));
+
+        let rounds_dir = dir.join("rounds");
+        fs::create_dir_all(&rounds_dir)?;
+        let start = rt.block_on(chain.now())? + 3600;
+        let leaderboard = leaderboard(start)?;
+        story.say(&format!(
+            "a local stand-in for the public leaderboard API answers at {} with the sample weeks",
+            leaderboard.url()
+        ));
+        // The committee's static host: whatever `podium publish` last wrote to site/ is online here.
+        let site_dir = dir.join("site");
+        let site = Server::files(&site_dir)
+            .wrap_err("starting the demo's static host on a localhost port")?;
+        story.say(&format!(
+            "a local static host serves {} at {} (the committee's web space or IPFS)",
+            rel(&site_dir),
+            site.url()
+        ));
+        let program = dir.join("program.toml");
+        write_program(&program, anvil.chain_id(), token, &keys, start)?;
+        Ok(Self {
+            story,
+            deployment: dir.join("program.deployment.json"),
+            dir,
+            rounds_dir,
+            site_dir,
+            program,
+            podium,
+            claimer,
+            keys,
+            rt,
+            chain,
+            token,
+            bonding,
+            start,
+            leaderboard,
+            site,
+            anvil,
+        })
+    }
+
+    fn addr(&self, i: u32) -> Address {
+        self.keys[i as usize].address()
+    }
+
+    /// The environment that hands account `i`'s key to a command (`--private-key-env`).
+    fn key_env(&self, i: u32) -> [(&'static str, String); 1] {
+        [("PODIUM_DEMO_KEY", key_hex(&self.keys[i as usize]))]
+    }
+
+    /// `extra`, then the RPC and the wallet options of a command that sends.
+    fn sending(&self, extra: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        v.extend([
+            "--rpc-url".into(),
+            self.anvil.url(),
+            "--private-key-env".into(),
+            "PODIUM_DEMO_KEY".into(),
+        ]);
+        v
+    }
+
+    /// The deployment record as the commands are given it.
+    fn dep(&self) -> String {
+        rel(&self.deployment)
+    }
+
+    /// `podium deploy` from the program file, then `podium fund`, both from the funder's account;
+    /// returns the distributor's address from the deployment record.
+    fn deploy_and_fund(&mut self) -> eyre::Result<Address> {
+        self.story
+            .heading("Deploying the distributor (the funder's account)");
+        let args = self.sending(&["deploy", "--config", &rel(&self.program)]);
+        self.story.run(&self.podium, &args, &self.key_env(FUNDER))?;
+        let distributor = podium_chain::Deployment::read(&self.deployment)
+            .wrap_err("reading the deployment record `podium deploy` wrote")?
+            .distributor;
+
+        self.story
+            .heading("Funding it with the whole grant: 3 rounds x 7000 (PTT standing in for LPT)");
+        let args = self.sending(&["fund", "--deployment", &self.dep()]);
+        self.story.run(&self.podium, &args, &self.key_env(FUNDER))?;
+        Ok(distributor)
+    }
+
+    /// One week: the round ends, the committee snapshots, builds, verifies, publishes and posts, the
+    /// root becomes valid after the delay, and the watching claimer claims it.
+    fn week(
+        &mut self,
+        round: u64,
+        distributor: Address,
+        watcher: &Watcher,
+    ) -> eyre::Result<DistributionFile> {
+        let ends = self.start + round * WEEK;
+        self.story.heading(&format!(
+            "Week {round}: the round ends, the committee builds and posts its root"
+        ));
+        self.rt.block_on(self.chain.warp(ends))?;
+        self.story.say(&format!(
+            "chain time moved to the end of round {round}: {}",
+            podium_chain::time::utc(ends)
+        ));
+        let out = self.build_round(round, distributor)?;
+        self.publish_and_post(round, &out)?;
+        let file = DistributionFile::read(&out)?;
+        self.rt.block_on(self.chain.warp(ends + ROOT_DELAY + 60))?;
+        self.story.say(&format!(
+            "two days later (the root delay, while the funder could still revoke it) the root is valid: {}",
+            file.root
+        ));
+        self.await_watcher(&file, distributor, watcher)?;
+        Ok(file)
+    }
+
+    /// The week's rules and `podium snapshot`, `podium build` and `podium verify`; returns the
+    /// distribution file built.
+    fn build_round(&self, round: u64, distributor: Address) -> eyre::Result<PathBuf> {
+        let out = self.rounds_dir.join(format!("round-{round}.json"));
+        let round_dir = self.rounds_dir.join(format!("round-{round}"));
+        let rules = round_dir.join("rules.toml");
+        fs::create_dir_all(&round_dir)?;
+        fs::write(&rules, RULES[(round - 1) as usize].1)?;
+        self.story.say(&format!(
+            "the committee's rules for round {round} are in {}",
+            rel(&rules)
+        ));
+        let scores = round_dir.join("scores");
+        let (round_s, dep) = (round.to_string(), self.dep());
+        let (url, leaderboard) = (self.anvil.url(), self.leaderboard.url());
+        let (rules, scores, rounds) = (rel(&rules), rel(&scores), rel(&self.rounds_dir));
+        let (chain_id, distributor) = (self.anvil.chain_id().to_string(), distributor.to_string());
+        self.story
+            .say("the committee saves the leaderboard's scores for exactly the round's week:");
+        self.story.run(
+            &self.podium,
+            &[
+                "snapshot",
+                "--round",
+                &round_s,
+                "--deployment",
+                &dep,
+                "--rounds",
+                &rounds,
+                "--leaderboard-url",
+                &leaderboard,
+                "--rpc-url",
+                &url,
+            ],
+            &[],
+        )?;
+        self.story.run(
+            &self.podium,
+            &[
+                "build",
+                "--round",
+                &round_s,
+                "--rules",
+                &rules,
+                "--scores",
+                &scores,
+                "--chain-id",
+                &chain_id,
+                "--distributor",
+                &distributor,
+                "--out",
+                &rel(&out),
+            ],
+            &[],
+        )?;
+        self.story
+            .say("anyone can recompute the file from the published rules and scores:");
+        self.story.run(
+            &self.podium,
+            &[
+                "verify",
+                "--distribution",
+                &rel(&out),
+                "--rules",
+                &rules,
+                "--scores",
+                &scores,
+                "--deployment",
+                &dep,
+            ],
+            &[],
+        )?;
+        Ok(out)
+    }
+
+    /// `podium publish` of the rounds so far, then `podium post` (the committee's account) with the
+    /// published file's location as the root's uri.
+    fn publish_and_post(&self, round: u64, out: &Path) -> eyre::Result<()> {
+        self.story.say(
+            "the committee publishes the rounds so far (files, rules, scores, provenance, index):",
+        );
+        self.publish(None)?;
+        let uri = format!("{}/round-{round}.json", self.site.url());
+        let args = self.sending(&[
+            "post",
+            "--distribution",
+            &rel(out),
+            "--deployment",
+            &self.dep(),
+            "--uri",
+            &uri,
+        ]);
+        self.story
+            .run(&self.podium, &args, &self.key_env(COMMITTEE))
+    }
+
+    /// Every other orchestrator that earned claims all its rounds at once, each as its role says.
+    fn claims(
+        &mut self,
+        distributor: Address,
+        distributions: &[DistributionFile],
+    ) -> eyre::Result<()> {
+        self.story.heading("Orchestrators claim");
+        for (who, role) in roles() {
+            let account = self.addr(who);
+            if !distributions.iter().any(|d| d.claim(&account).is_some()) {
+                continue;
+            }
+            let mut args: Vec<String> = vec![
+                "--rpc-url".into(),
+                self.anvil.url(),
+                "--private-key-env".into(),
+                "PODIUM_DEMO_KEY".into(),
+                "--state-dir".into(),
+                rel(&self.dir.join("claim-state")),
+                // The claimer takes the distributor only from its operator, never from the files.
+                "--distributor".into(),
+                distributor.to_string(),
+            ];
+            match role {
+                Role::ClaimAll => {}
+                Role::ToColdWallet => {
+                    let cold = self.addr(COLD_WALLET);
+                    self.story.say(&format!(
+                        "{account} sends its rewards to a cold wallet, {cold}"
+                    ));
+                    args.extend(["--to".into(), cold.to_string()]);
+                }
+                Role::Stake => {
+                    self.story
+                        .say(&format!("{account} stakes what it claims (bond to itself)"));
+                    args.extend([
+                        "--stake".into(),
+                        "--bonding-manager".into(),
+                        self.bonding.to_string(),
+                    ]);
+                }
+                Role::Never => {
+                    self.story.say(&format!("{account} never claims: its rewards go back to the funder after the claim window"));
+                    continue;
+                }
+            }
+            args.push(rel(&self.rounds_dir));
+            self.story.run(&self.claimer, &args, &self.key_env(who))?;
+        }
+        Ok(())
+    }
+
+    /// `podium status`, then the two sweeps: the unallocated part once the program has ended, the
+    /// unclaimed rest once the claim window has closed. Returns what each sent the funder.
+    fn sweeps(&mut self) -> eyre::Result<(U256, U256)> {
+        self.story
+            .heading("The program has ended: the unallocated part goes back to the funder");
+        let (dep, url) = (self.dep(), self.anvil.url());
+        self.story.run(
+            &self.podium,
+            &["status", "--deployment", &dep, "--rpc-url", &url],
+            &[],
+        )?;
+        let unallocated = self.sweep()?;
+
+        let deadline = self.start + ROUNDS * WEEK + CLAIM_WINDOW;
+        self.story
+            .heading("The claim window has closed: the unclaimed rest goes back too");
+        self.rt.block_on(self.chain.warp(deadline + 60))?;
+        self.story.say(&format!(
+            "chain time moved past the claim deadline, {}",
+            podium_chain::time::utc(deadline)
+        ));
+        let unclaimed = self.sweep()?;
+        Ok((unallocated, unclaimed))
+    }
+
+    /// `podium sweep`, measured by how much the funder's balance rises.
+    fn sweep(&self) -> eyre::Result<U256> {
+        let args = self.sending(&["sweep", "--deployment", &self.dep()]);
+        let env = self.key_env(FUNDER);
+        self.rt.block_on(
+            self.chain
+                .funder_balance_delta(self.token, self.addr(FUNDER), || {
+                    self.story.run(&self.podium, &args, &env)
+                }),
+        )
+    }
+
+    /// Where every wei went, from the chain and what the two sweeps sent (`swept`): printed, written
+    /// to `accounting.json`, and an error when it does not balance.
+    fn final_accounting(
+        &mut self,
+        distributor: Address,
+        distributions: &[DistributionFile],
+        (swept_unallocated, swept_unclaimed): (U256, U256),
+    ) -> eyre::Result<()> {
+        let accounting = self.rt.block_on(Accounting::from_chain(
+            &self.chain,
+            distributor,
+            self.token,
+            distributions,
+            swept_unallocated,
+            swept_unclaimed,
+        ))?;
+        self.story.heading("Final accounting");
+        println!("{}", accounting.table());
+        accounting.write(&self.dir.join("accounting.json"))?;
+        if let Err(problem) = accounting.check() {
+            bail!("the accounting does not balance: {problem}");
+        }
+        self.story
+            .say("funded = claimed + returned, to the wei; the contract holds 0.");
+        Ok(())
+    }
+
+    /// `podium report` of the whole program as an HTML page, published beside the rounds.
+    fn report(&mut self) -> eyre::Result<()> {
+        self.story
+            .heading("The program report: the metrics the program promised, per week");
+        let report = self.dir.join("report.html");
+        let (dep, url, bonding) = (self.dep(), self.anvil.url(), self.bonding.to_string());
+        self.story.run(
+            &self.podium,
+            &[
+                "report",
+                "--program",
+                &rel(&self.program),
+                "--rounds",
+                &rel(&self.rounds_dir),
+                "--deployment",
+                &dep,
+                "--rpc-url",
+                &url,
+                "--bonding-manager",
+                &bonding,
+                "--html",
+                &rel(&report),
+            ],
+            &[],
+        )?;
+        self.story.say(&format!(
+            "report written to {} (open it in a browser)",
+            rel(&report)
+        ));
+        self.story.say("and published beside the rounds:");
+        self.publish(Some(&report))
+    }
+
+    /// Stops the servers, then says where the run's files are and how to do the same by hand.
+    fn finish(self, started: Instant) {
+        let Self {
+            story,
+            dir,
+            leaderboard,
+            site,
+            anvil,
+            ..
+        } = self;
+        drop(site);
+        drop(leaderboard);
+        story.say(&format!(
+            "Done in {:.0} s; the run's files are in {}",
+            started.elapsed().as_secs_f64(),
+            rel(&dir)
+        ));
+        story.by_hand(&rel(&dir));
+        drop(anvil);
+    }
+
+    /// `podium publish` of every round built so far (and the report page, once written) into the site.
+    fn publish(&self, report: Option<&Path>) -> eyre::Result<()> {
+        let mut args = vec![
+            "publish".to_owned(),
+            "--deployment".into(),
+            self.dep(),
+            "--rounds".into(),
+            rel(&self.rounds_dir),
+            "--out".into(),
+            rel(&self.site_dir),
+        ];
+        if let Some(report) = report {
+            args.extend(["--report".into(), rel(report)]);
+        }
+        self.story.run(&self.podium, &args, &[])
+    }
+}
+
+/// The `podium` binary (this one) and the `podium-claim` binary the demo drives.
+fn binaries(settings: &Settings) -> eyre::Result<(PathBuf, PathBuf)> {
     let podium = std::env::current_exe().wrap_err("locating the podium executable")?;
     let claimer = match &settings.claimer {
         Some(p) => p.clone(),
@@ -98,429 +581,50 @@ pub(crate) fn run(settings: &Settings) -> eyre::Result<()> {
         "the claimer binary {} is missing; build it with `cargo build -p podium-claim` (or pass --claimer)",
         claimer.display()
     );
-    let keys = derive_keys()?;
-    let addr = |i: u32| keys[i as usize].address();
+    Ok((podium, claimer))
+}
 
-    story.heading("Setting up: a local chain, a test LPT, the grant");
-    let anvil = Anvil::builder()
-        .arg("--accounts")
-        .arg(ACCOUNTS.to_string())
-        .arg("--mnemonic")
-        .arg(MNEMONIC)
-        .spawn();
-    let url = anvil.url();
-    story.say(&format!(
-        "anvil is running at {url} (chain id {}), with 40 funded test accounts",
-        anvil.chain_id()
-    ));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let chain = rt.block_on(DemoChain::connect(&url, keys[FUNDER as usize].clone()))?;
-    let token = rt.block_on(chain.deploy_test_token())?;
-    let budget_total = lpt(7000) * U256::from(ROUNDS);
-    rt.block_on(chain.mint(token, addr(FUNDER), budget_total))?;
-    let bonding = rt.block_on(chain.deploy_bonding_double(token))?;
-    story.say(&format!(
-        "a test token, PTT (a plain 18-decimal ERC20 like LPT), deployed at {token}; the funder {} holds 21000 PTT",
-        addr(FUNDER)
-    ));
-    story.say(&format!(
-        "BondingManager test double deployed at {bonding} (stands in for Livepeer's)"
-    ));
+/// The test token with the whole grant minted to the funder, and the BondingManager test double.
+async fn test_contracts(chain: &DemoChain, funder: Address) -> eyre::Result<(Address, Address)> {
+    let token = chain.deploy_test_token().await?;
+    chain
+        .mint(token, funder, lpt(7000) * U256::from(ROUNDS))
+        .await?;
+    let bonding = chain.deploy_bonding_double(token).await?;
+    Ok((token, bonding))
+}
 
-    // Inputs, laid out as the committee keeps a program (and as `podium report` and `podium
-    // publish` read it): each week, rounds/round-N/rules.toml (the committee's rules, embedded
-    // sample data), rounds/round-N/scores/ (from `podium snapshot`), and the distribution file beside
-    // the directory as rounds/round-N.json.
-    let rounds_dir = dir.join("rounds");
-    fs::create_dir_all(&rounds_dir)?;
-
-    let now = rt.block_on(chain.now())?;
-    let start = now + 3600;
-    let leaderboard = leaderboard(start)?;
-    story.say(&format!(
-        "a local stand-in for the public leaderboard API answers at {} with the sample weeks",
-        leaderboard.url()
-    ));
-    // The committee's static host: whatever `podium publish` last wrote to site/ is online here.
-    let site_dir = dir.join("site");
-    let site = Server::files(&site_dir)?;
-    story.say(&format!(
-        "a local static host serves {} at {} (the committee's web space or IPFS)",
-        rel(&site_dir),
-        site.url()
-    ));
-    let program = dir.join("program.toml");
+/// The program file `podium deploy` reads.
+fn write_program(
+    path: &Path,
+    chain_id: u64,
+    token: Address,
+    keys: &[PrivateKeySigner],
+    start: u64,
+) -> eyre::Result<()> {
     fs::write(
-        &program,
+        path,
         format!(
             "# The demo program: the real program's shape (3 weekly rounds of 7,000 LPT) on a local chain.\n\
              chain_id = {chain_id}\ntoken = \"{token}\"\nfunder = \"{funder}\"\ncommittee = \"{committee}\"\n\
              start = {start}\nround_duration = \"7d\"\nround_count = {ROUNDS}\nround_budget = \"7000\"\n\
              root_delay = \"2d\"\nclaim_window = \"28d\"\n",
-            chain_id = anvil.chain_id(),
-            funder = addr(FUNDER),
-            committee = addr(COMMITTEE),
+            funder = keys[FUNDER as usize].address(),
+            committee = keys[COMMITTEE as usize].address(),
         ),
     )?;
-    let deployment = dir.join("program.deployment.json");
-    let env_funder = [("PODIUM_DEMO_KEY", key_hex(&keys[FUNDER as usize]))];
-    let env_committee = [("PODIUM_DEMO_KEY", key_hex(&keys[COMMITTEE as usize]))];
-    let common = |extra: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        v.extend([
-            "--rpc-url".into(),
-            url.clone(),
-            "--private-key-env".into(),
-            "PODIUM_DEMO_KEY".into(),
-        ]);
-        v
-    };
-
-    story.heading("Deploying the distributor (the funder's account)");
-    story.run(
-        &podium,
-        &common(&["deploy", "--config", &rel(&program)]),
-        &env_funder,
-    )?;
-    let distributor = podium_chain::Deployment::read(&deployment)
-        .wrap_err("reading the deployment record `podium deploy` wrote")?
-        .distributor;
-    let dep = rel(&deployment);
-
-    story.heading("Funding it with the whole grant: 3 rounds x 7000 (PTT standing in for LPT)");
-    story.run(
-        &podium,
-        &common(&["fund", "--deployment", &dep]),
-        &env_funder,
-    )?;
-
-    // One orchestrator leaves a claimer running in watch mode from the start (go-livepeer style:
-    // keystore + password file) and claims each week as soon as the root becomes valid.
-    let (watcher_idx, roles) = pick_roles();
-    let watcher = addr(watcher_idx);
-    let keystore_dir = dir.join("watcher-keystore");
-    fs::create_dir_all(&keystore_dir)?;
-    let keystore = podium_chain::anvil::write_keystore(
-        &keystore_dir,
-        &keys[watcher_idx as usize],
-        "demo password",
-    );
-    let password = dir.join("watcher-password.txt");
-    fs::write(&password, "demo password\n")?;
-    let watch_log = dir.join("watcher.log");
-    let watch_args: Vec<String> = vec![
-        "--watch".into(),
-        "--interval".into(),
-        "1".into(),
-        "--rpc-url".into(),
-        url.clone(),
-        "--keystore".into(),
-        rel(&keystore),
-        "--password-file".into(),
-        rel(&password),
-        "--state-dir".into(),
-        rel(&dir.join("claim-state")),
-        "--distributor".into(),
-        distributor.to_string(),
-        // No files: the claimer finds each round from the distributor's RootPosted events and
-        // fetches its file from the uri the committee posted, verified against the chain.
-    ];
-    story.heading(&format!(
-        "Orchestrator {watcher} starts a claimer in watch mode, with no files: it finds the rounds on chain"
-    ));
-    story.show_command(&claimer, &watch_args);
-    story.say(&format!(
-        "(running in the background; its log is {})",
-        rel(&watch_log)
-    ));
-    let mut watch_child = spawn_logged(&claimer, &watch_args, &watch_log)?;
-
-    let result = (|| -> eyre::Result<Accounting> {
-        let mut distributions = Vec::new();
-        for round in 1..=ROUNDS {
-            let ends = start + round * WEEK;
-            story.heading(&format!(
-                "Week {round}: the round ends, the committee builds and posts its root"
-            ));
-            rt.block_on(chain.warp(ends))?;
-            story.say(&format!(
-                "chain time moved to the end of round {round}: {}",
-                podium_chain::time::utc(ends)
-            ));
-            let out = rounds_dir.join(format!("round-{round}.json"));
-            let round_dir = rounds_dir.join(format!("round-{round}"));
-            let rules = round_dir.join("rules.toml");
-            fs::create_dir_all(&round_dir)?;
-            fs::write(&rules, RULES[(round - 1) as usize].1)?;
-            story.say(&format!(
-                "the committee's rules for round {round} are in {}",
-                rel(&rules)
-            ));
-            let scores = round_dir.join("scores");
-            story.say("the committee saves the leaderboard's scores for exactly the round's week:");
-            story.run(
-                &podium,
-                &[
-                    "snapshot".into(),
-                    "--round".into(),
-                    round.to_string(),
-                    "--deployment".into(),
-                    dep.clone(),
-                    "--rounds".into(),
-                    rel(&rounds_dir),
-                    "--leaderboard-url".into(),
-                    leaderboard.url(),
-                    "--rpc-url".into(),
-                    url.clone(),
-                ],
-                &[],
-            )?;
-            story.run(
-                &podium,
-                &[
-                    "build".into(),
-                    "--round".into(),
-                    round.to_string(),
-                    "--rules".into(),
-                    rel(&rules),
-                    "--scores".into(),
-                    rel(&scores),
-                    "--chain-id".into(),
-                    anvil.chain_id().to_string(),
-                    "--distributor".into(),
-                    distributor.to_string(),
-                    "--out".into(),
-                    rel(&out),
-                ],
-                &[],
-            )?;
-            story.say("anyone can recompute the file from the published rules and scores:");
-            story.run(
-                &podium,
-                &[
-                    "verify",
-                    "--distribution",
-                    &rel(&out),
-                    "--rules",
-                    &rel(&rules),
-                    "--scores",
-                    &rel(&scores),
-                    "--deployment",
-                    &dep,
-                ],
-                &[],
-            )?;
-            story.say("the committee publishes the rounds so far (files, rules, scores, provenance, index):");
-            publish(&story, &podium, &dep, &rounds_dir, &site_dir, None)?;
-            let uri = format!("{}/round-{round}.json", site.url());
-            story.run(
-                &podium,
-                &common(&[
-                    "post",
-                    "--distribution",
-                    &rel(&out),
-                    "--deployment",
-                    &dep,
-                    "--uri",
-                    &uri,
-                ]),
-                &env_committee,
-            )?;
-            let file = DistributionFile::read(&out)?;
-            rt.block_on(chain.warp(ends + ROOT_DELAY + 60))?;
-            story.say(&format!(
-                "two days later (the root delay, while the funder could still revoke it) the root is valid: {}",
-                file.root
-            ));
-            if file.claim(&watcher).is_some() {
-                let claimed = rt.block_on(chain.wait_claimed(
-                    distributor,
-                    &file,
-                    watcher,
-                    Duration::from_secs(60),
-                ))?;
-                ensure!(
-                    claimed,
-                    "the watching claimer did not claim round {round} within 60 s; see {}",
-                    watch_log.display()
-                );
-                story.say(&format!(
-                    "the watching claimer of {watcher} claimed round {round}"
-                ));
-            }
-            distributions.push(file);
-        }
-        stop_child(&mut watch_child);
-
-        story.heading("Orchestrators claim");
-        for (who, role) in &roles {
-            let account = addr(*who);
-            if !distributions.iter().any(|d| d.claim(&account).is_some()) {
-                continue;
-            }
-            let env = [("PODIUM_DEMO_KEY", key_hex(&keys[*who as usize]))];
-            let mut args: Vec<String> = vec![
-                "--rpc-url".into(),
-                url.clone(),
-                "--private-key-env".into(),
-                "PODIUM_DEMO_KEY".into(),
-                "--state-dir".into(),
-                rel(&dir.join("claim-state")),
-                // The claimer takes the distributor only from its operator, never from the files.
-                "--distributor".into(),
-                distributor.to_string(),
-            ];
-            match role {
-                Role::ClaimAll => {}
-                Role::ToColdWallet => {
-                    story.say(&format!(
-                        "{account} sends its rewards to a cold wallet, {}",
-                        addr(COLD_WALLET)
-                    ));
-                    args.extend(["--to".into(), addr(COLD_WALLET).to_string()]);
-                }
-                Role::Stake => {
-                    story.say(&format!("{account} stakes what it claims (bond to itself)"));
-                    args.extend([
-                        "--stake".into(),
-                        "--bonding-manager".into(),
-                        bonding.to_string(),
-                    ]);
-                }
-                Role::Never => {
-                    story.say(&format!("{account} never claims: its rewards go back to the funder after the claim window"));
-                    continue;
-                }
-            }
-            args.push(rel(&rounds_dir));
-            story.run(&claimer, &args, &env)?;
-        }
-
-        story.heading("The program has ended: the unallocated part goes back to the funder");
-        story.run(
-            &podium,
-            &["status", "--deployment", &dep, "--rpc-url", &url],
-            &[],
-        )?;
-        // `podium sweep`, measured by how much the funder's balance rises.
-        let sweep = |story: &Story| {
-            rt.block_on(chain.funder_balance_delta(token, addr(FUNDER), || {
-                story.run(
-                    &podium,
-                    &common(&["sweep", "--deployment", &dep]),
-                    &env_funder,
-                )
-            }))
-        };
-        let swept_unallocated = sweep(&story)?;
-
-        let deadline = start + ROUNDS * WEEK + CLAIM_WINDOW;
-        story.heading("The claim window has closed: the unclaimed rest goes back too");
-        rt.block_on(chain.warp(deadline + 60))?;
-        story.say(&format!(
-            "chain time moved past the claim deadline, {}",
-            podium_chain::time::utc(deadline)
-        ));
-        let swept_unclaimed = sweep(&story)?;
-
-        rt.block_on(Accounting::from_chain(
-            &chain,
-            distributor,
-            token,
-            &distributions,
-            swept_unallocated,
-            swept_unclaimed,
-        ))
-    })();
-    stop_child(&mut watch_child);
-    let accounting = result?;
-
-    story.heading("Final accounting");
-    println!("{}", accounting.table());
-    accounting.write(&dir.join("accounting.json"))?;
-    if let Err(problem) = accounting.check() {
-        bail!("the accounting does not balance: {problem}");
-    }
-    story.say("funded = claimed + returned, to the wei; the contract holds 0.");
-
-    story.heading("The program report: the metrics the program promised, per week");
-    let report = dir.join("report.html");
-    let bonding_s = bonding.to_string();
-    story.run(
-        &podium,
-        &[
-            "report",
-            "--program",
-            &rel(&program),
-            "--rounds",
-            &rel(&rounds_dir),
-            "--deployment",
-            &dep,
-            "--rpc-url",
-            &url,
-            "--bonding-manager",
-            &bonding_s,
-            "--html",
-            &rel(&report),
-        ],
-        &[],
-    )?;
-    story.say(&format!(
-        "report written to {} (open it in a browser)",
-        rel(&report)
-    ));
-    story.say("and published beside the rounds:");
-    publish(&story, &podium, &dep, &rounds_dir, &site_dir, Some(&report))?;
-    drop(site);
-    drop(leaderboard);
-    story.say(&format!(
-        "Done in {:.0} s; the run's files are in {}",
-        started.elapsed().as_secs_f64(),
-        rel(&dir)
-    ));
-    story.by_hand(&rel(&dir));
-    drop(anvil);
     Ok(())
-}
-
-/// `podium publish` of every round built so far (and the report page, once written) into `site`.
-fn publish(
-    story: &Story,
-    podium: &Path,
-    deployment: &str,
-    rounds: &Path,
-    site: &Path,
-    report: Option<&Path>,
-) -> eyre::Result<()> {
-    let mut args = vec![
-        "publish".to_owned(),
-        "--deployment".into(),
-        deployment.to_owned(),
-        "--rounds".into(),
-        rel(rounds),
-        "--out".into(),
-        rel(site),
-    ];
-    if let Some(report) = report {
-        args.extend(["--report".into(), rel(report)]);
-    }
-    story.run(podium, &args, &[])
 }
 
 /// The leaderboard stand-in: `/api/aggregated_stats?since=…&until=…` answers the sample week of the
 /// round that ends at `until` (the program starts at `start`), `{}` (the real API's answer for a
 /// window without tests) for any other window, and 404 for any other path.
 fn leaderboard(start: u64) -> eyre::Result<Server> {
-    Server::start(move |path, query| {
-        if path != "/api/aggregated_stats" {
-            return Reply::not_found(path);
+    Server::start(move |request| {
+        if request.path != "/api/aggregated_stats" {
+            return Reply::not_found(&request.path);
         }
-        let until = query
-            .iter()
-            .find(|(k, _)| k == "until")
-            .and_then(|(_, v)| v.parse::<u64>().ok());
+        let until = request.query("until").and_then(|v| v.parse::<u64>().ok());
         let week = until
             .filter(|u| *u > start && (u - start).is_multiple_of(WEEK))
             .map(|u| (u - start) / WEEK)
@@ -530,6 +634,7 @@ fn leaderboard(start: u64) -> eyre::Result<Server> {
             None => Reply::json("{}"),
         }
     })
+    .wrap_err("starting the demo's leaderboard stand-in on a localhost port")
 }
 
 /// What an orchestrator does in the demo.
@@ -541,15 +646,19 @@ enum Role {
     Never,
 }
 
-/// The watcher, and everyone else's role. Fixed choices (documented in the README) so runs compare.
-fn pick_roles() -> (u32, BTreeMap<u32, Role>) {
-    let mut roles: BTreeMap<u32, Role> = (10..ACCOUNTS).map(|i| (i, Role::ClaimAll)).collect();
-    let watcher = 10; // strong in MDW and FRA: earns every week
-    roles.remove(&watcher);
+/// The orchestrator whose claimer watches from the start: strong in MDW and FRA, it earns every week.
+const WATCHER: u32 = 10;
+
+/// Everyone else's role. Fixed choices (documented in the README) so runs compare.
+fn roles() -> BTreeMap<u32, Role> {
+    let mut roles: BTreeMap<u32, Role> = (10..ACCOUNTS)
+        .filter(|i| *i != WATCHER)
+        .map(|i| (i, Role::ClaimAll))
+        .collect();
     roles.insert(13, Role::ToColdWallet);
     roles.insert(16, Role::Stake);
     roles.insert(19, Role::Never);
-    (watcher, roles)
+    roles
 }
 
 fn derive_keys() -> eyre::Result<Vec<PrivateKeySigner>> {
@@ -593,32 +702,4 @@ fn prepare_dir(dir: &Path) -> eyre::Result<PathBuf> {
         "made by `podium demo`; the next run clears this directory\n",
     )?;
     Ok(dir.to_path_buf())
-}
-
-fn spawn_logged(bin: &Path, args: &[String], log: &Path) -> eyre::Result<Child> {
-    let file = fs::File::create(log)?;
-    let err = file.try_clone()?;
-    let mut cmd = Command::new(bin);
-    cmd.args(args).stdin(Stdio::null()).stdout(file).stderr(err);
-    // Tied to the demo's life: a demo killed midway leaves no claimer behind.
-    spawn_tied(cmd).wrap_err_with(|| format!("starting {}", bin.display()))
-}
-
-/// Stops a background claimer the way a person would (SIGTERM), then makes sure it is gone.
-fn stop_child(child: &mut Child) {
-    if let Ok(Some(_)) = child.try_wait() {
-        return;
-    }
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(10) {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
 }

@@ -1,19 +1,15 @@
-//! A real HTTP server on a free local port for the CLI tests that talk HTTP: it answers with queued
-//! replies (JSON, HTML, a cut-off body, a stall) or serves a directory as a static host does, records
-//! what was asked, and stops when dropped.
+//! The CLI tests' HTTP server: podium-chain's local server (the one `podium demo` runs, a real server
+//! on a free local port that records what was asked and stops when dropped) answering with queued
+//! replies (JSON, HTML, a cut-off body, a stall) or serving a directory as a static host does.
 
 use std::{
     collections::VecDeque,
-    io::{BufRead, BufReader, Write},
-    net::{TcpListener, TcpStream},
     path::PathBuf,
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicBool, Ordering},
-    },
-    thread::JoinHandle,
+    sync::{Arc, Mutex},
     time::Duration,
 };
+
+use podium_chain::local_http;
 
 /// The queued replies, each with the text its request target must contain (any with `None`).
 pub type Replies = Arc<Mutex<VecDeque<(Option<&'static str>, Reply)>>>;
@@ -21,6 +17,7 @@ pub type Replies = Arc<Mutex<VecDeque<(Option<&'static str>, Reply)>>>;
 /// What the test server sends for one request.
 #[derive(Clone)]
 pub enum Reply {
+    /// A status line's code and reason (`"500 Internal Server Error"`) and a JSON body.
     Json(&'static str, String),
     Html(String),
     /// Announces `len` bytes and closes after sending `body`.
@@ -37,47 +34,34 @@ pub fn ok(body: String) -> Reply {
 }
 
 /// A real HTTP server on 127.0.0.1: answers requests with the queued replies in order (the last one
-/// repeats), records each request's path and query, and stops when dropped.
+/// repeats), records each request's path and query ([`local_http::Server::seen`]), and stops when
+/// dropped.
 pub struct Server {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub url: String,
-    seen: Arc<Mutex<Vec<String>>>,
     replies: Replies,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    server: local_http::Server,
 }
 
 impl Server {
     /// Each reply answers the first request whose target contains its needle (or any, with `None`).
     pub fn start(replies: Vec<(Option<&'static str>, Reply)>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let replies = Arc::new(Mutex::new(VecDeque::from(replies)));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (s, r, f) = (seen.clone(), replies.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if f.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let (s, r, f) = (s.clone(), r.clone(), f.clone());
-                // One thread per connection, so a stalled reply does not hold up the next attempt.
-                std::thread::spawn(move || serve(stream, &s, &r, &f));
-            }
-        });
+        let replies: Replies = Arc::new(Mutex::new(VecDeque::from(replies)));
+        let queue = replies.clone();
+        let server = local_http::Server::start(move |request| {
+            next(&mut queue.lock().unwrap(), &request.target).answer(&request.path)
+        })
+        .unwrap();
         Self {
-            url,
-            seen,
+            url: server.url(),
             replies,
-            stop,
-            thread: Some(thread),
+            server,
         }
     }
 
+    /// Every request's target so far (path and query), in the order they arrived.
     pub fn seen(&self) -> Vec<String> {
-        self.seen.lock().unwrap().clone()
+        self.server.seen()
     }
 
     pub fn set(&self, replies: Vec<(Option<&'static str>, Reply)>) {
@@ -85,104 +69,36 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+/// The reply for `target`: the first whose needle it contains, taken from the queue unless it is the
+/// last one that matches (which then repeats); Go's 404 when none does.
+fn next(queue: &mut VecDeque<(Option<&'static str>, Reply)>, target: &str) -> Reply {
+    let matches =
+        |(needle, _): &&(Option<&'static str>, Reply)| needle.is_none_or(|n| target.contains(n));
+    let Some(i) = queue.iter().position(|r| matches(&r)) else {
+        return Reply::Json("404 Not Found", "404 page not found\n".into());
+    };
+    if queue.iter().filter(matches).count() > 1 {
+        queue.remove(i).unwrap().1
+    } else {
+        queue[i].1.clone()
     }
 }
 
-fn serve(
-    stream: TcpStream,
-    seen: &Mutex<Vec<String>>,
-    replies: &Mutex<VecDeque<(Option<&'static str>, Reply)>>,
-    stop: &AtomicBool,
-) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
+impl Reply {
+    fn answer(self, path: &str) -> local_http::Reply {
+        match self {
+            Self::Json(status, body) => {
+                let code = status
+                    .split_whitespace()
+                    .next()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or_else(|| panic!("not a status line: {status:?}"));
+                local_http::Reply::new(code, "application/json", body)
+            }
+            Self::Html(body) => local_http::Reply::html(body),
+            Self::CutOff(len, body) => local_http::Reply::json(body).cut_off(len),
+            Self::Stall(wait) => local_http::Reply::stall(wait),
+            Self::Dir(root) => local_http::Reply::file(&root, path),
+        }
     }
-    let target = line.split_whitespace().nth(1).unwrap_or("").to_owned();
-    let mut header = String::new();
-    while reader
-        .read_line(&mut header)
-        .map(|n| n > 2)
-        .unwrap_or(false)
-    {
-        header.clear();
-    }
-    seen.lock().unwrap().push(target.clone());
-    let reply = {
-        let mut queue = replies.lock().unwrap();
-        let i = queue
-            .iter()
-            .position(|(needle, _)| needle.is_none_or(|n| target.contains(n)));
-        match i {
-            Some(i)
-                if queue
-                    .iter()
-                    .filter(|(n, _)| n.is_none_or(|n| target.contains(n)))
-                    .count()
-                    > 1 =>
-            {
-                queue.remove(i).unwrap().1
-            }
-            Some(i) => queue[i].1.clone(),
-            None => Reply::Json("404 Not Found", "404 page not found\n".into()),
-        }
-    };
-    let mut stream = stream;
-    let head = |status: &str, ctype: &str, len: usize| {
-        format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
-        )
-    };
-    let _ = match reply {
-        Reply::Json(status, body) => stream
-            .write_all(head(status, "application/json", body.len()).as_bytes())
-            .and_then(|_| stream.write_all(body.as_bytes())),
-        Reply::Html(body) => stream
-            .write_all(head("200 OK", "text/html; charset=utf-8", body.len()).as_bytes())
-            .and_then(|_| stream.write_all(body.as_bytes())),
-        Reply::CutOff(len, body) => stream
-            .write_all(head("200 OK", "application/json", len).as_bytes())
-            .and_then(|_| stream.write_all(body.as_bytes())),
-        Reply::Dir(root) => {
-            let rel = target
-                .split(['?', '#'])
-                .next()
-                .unwrap_or("")
-                .trim_start_matches('/');
-            let file = (!rel.split('/').any(|c| c == ".." || c.is_empty()))
-                .then(|| std::fs::read(root.join(rel)).ok())
-                .flatten();
-            match file {
-                Some(body) => {
-                    let ctype = match rel.rsplit('.').next() {
-                        Some("json") => "application/json",
-                        Some("html") => "text/html; charset=utf-8",
-                        _ => "application/octet-stream",
-                    };
-                    stream
-                        .write_all(head("200 OK", ctype, body.len()).as_bytes())
-                        .and_then(|_| stream.write_all(&body))
-                }
-                None => stream
-                    .write_all(head("404 Not Found", "text/plain", 19).as_bytes())
-                    .and_then(|_| stream.write_all(b"404 page not found\n")),
-            }
-        }
-        Reply::Stall(d) => {
-            let until = std::time::Instant::now() + d;
-            while std::time::Instant::now() < until && !stop.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            Ok(())
-        }
-    };
-    let _ = stream.flush();
 }
