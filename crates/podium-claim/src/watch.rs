@@ -20,13 +20,11 @@ use std::{
 use tokio::sync::watch as channel;
 
 use crate::{
-    Session,
     cli::Cli,
     exit::{Error, Exit},
-    load_inputs,
     output::exit_of,
     plan::Status,
-    print_report,
+    session::{Session, Settings, report_error},
 };
 
 /// Counts SIGINT and SIGTERM.
@@ -98,8 +96,9 @@ pub fn next_wait(interval: Duration, chain_now: u64, next_valid_at: Option<u64>)
 }
 
 /// Runs until a signal; returns the exit code (0 on a clean stop).
-pub async fn run(cli: Cli) -> Exit {
+pub async fn run(cli: &Cli) -> Exit {
     let mut stop = signals();
+    let settings = Settings::from_cli(cli);
     let json = cli.json;
     let interval = cli.interval;
     // Through an outage, ask less and less often: up to a minute, or the interval if longer.
@@ -125,13 +124,13 @@ pub async fn run(cli: Cli) -> Exit {
     // the first file.
     let session = loop {
         let attempt = async {
-            let files = load_inputs(&cli).await?;
+            let files = settings.load_inputs().await?;
             // With file arguments, wait for the first file; without, discovery finds the rounds.
             if files.is_empty() && !cli.inputs.is_empty() {
                 return Ok(None);
             }
             let chain = cli.rpc.connect().await.map_err(Error::from_chain)?;
-            Session::open(cli.clone(), chain, &files).await.map(Some)
+            Session::open(cli, chain).await.map(Some)
         };
         let result = tokio::select! {
             r = attempt => r,
@@ -151,7 +150,7 @@ pub async fn run(cli: Cli) -> Exit {
             Err(e) if e.is_rpc() => {
                 let since = *down_since.get_or_insert_with(Instant::now);
                 if since.elapsed() >= max_outage {
-                    crate::report_error(&outage_over(&e, max_outage), json);
+                    report_error(&outage_over(&e, max_outage), json);
                     return Exit::Rpc;
                 }
                 tracing::warn!("{e}; trying again in {}s", backoff.as_secs());
@@ -161,7 +160,7 @@ pub async fn run(cli: Cli) -> Exit {
                 backoff = (backoff * 2).min(max_backoff);
             }
             Err(e) => {
-                crate::report_error(&e, json);
+                report_error(&e, json);
                 return e.exit();
             }
         }
@@ -177,7 +176,7 @@ pub async fn run(cli: Cli) -> Exit {
     let discovery = match session.discovery() {
         Ok(d) => d,
         Err(e) => {
-            crate::report_error(&e, json);
+            report_error(&e, json);
             return e.exit();
         }
     };
@@ -185,7 +184,7 @@ pub async fn run(cli: Cli) -> Exit {
     let mut outage = false;
     loop {
         let cycle = async {
-            let files = load_inputs(&session.cli).await?;
+            let files = session.settings.load_inputs().await?;
             let (outcome, staked) = session.cycle(discovery.as_ref(), files).await?;
             Ok::<_, Error>((outcome, staked))
         };
@@ -229,7 +228,7 @@ pub async fn run(cli: Cli) -> Exit {
                 }
                 if outcome.mined.is_some() || staked.is_some() {
                     let exit = exit_of(&outcome, false);
-                    print_report(&session, &outcome, staked.as_ref(), exit, json);
+                    session.print_report(&outcome, staked.as_ref(), exit, json);
                 }
                 // Wake up when the next pending root becomes valid, on the chain's clock.
                 let next = outcome
@@ -248,7 +247,7 @@ pub async fn run(cli: Cli) -> Exit {
             Err(e) if e.is_rpc() => {
                 let since = *down_since.get_or_insert_with(Instant::now);
                 if since.elapsed() >= max_outage {
-                    crate::report_error(&outage_over(&e, max_outage), json);
+                    report_error(&outage_over(&e, max_outage), json);
                     return Exit::Rpc;
                 }
                 tracing::warn!(
@@ -260,7 +259,7 @@ pub async fn run(cli: Cli) -> Exit {
                 backoff = (backoff * 2).min(max_backoff);
             }
             Err(e) if e.is_fatal_in_watch() => {
-                crate::report_error(&e, json);
+                report_error(&e, json);
                 return e.exit();
             }
             Err(e) => {
