@@ -16,7 +16,7 @@ use podium_chain::{
     alloy::{eips::BlockId, transports::http::reqwest},
     distributor::{PostedRoot, posted_roots},
 };
-use podium_core::DistributionFile;
+use podium_core::{DistributionFile, Location, LocationError, LocationRules};
 
 use podium_chain::Chain;
 
@@ -32,24 +32,16 @@ use crate::{
 /// The default `--ipfs-gateway`.
 pub const DEFAULT_GATEWAY: &str = "https://ipfs.io";
 
-/// Turns a posted `uri` into the URL to fetch: http(s) as is, `ipfs://CID/path` as
-/// `GATEWAY/ipfs/CID/path`. Anything else is refused with the reason.
+/// Turns a posted `uri` into the URL to fetch ([`Location::parse`] under the fetch rules): http(s)
+/// as is, `ipfs://CID/path` as `GATEWAY/ipfs/CID/path`. Anything else is refused with the reason.
 pub fn resolve(uri: &str, gateway: &str) -> Result<String, String> {
-    let lower = uri.to_ascii_lowercase();
-    if uri.is_empty() {
-        return Err("the root was posted without a uri".into());
-    }
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        return Ok(uri.to_owned());
-    }
-    if lower.starts_with("ipfs://") {
-        let rest = uri["ipfs://".len()..].trim_start_matches('/');
-        if rest.is_empty() {
-            return Err("the ipfs:// uri names no CID".into());
+    match Location::parse(uri, LocationRules::Fetch) {
+        Ok(location) => Ok(location.fetch_url(gateway)),
+        Err(LocationError::Scheme) => {
+            Err("podium-claim fetches https://, http:// and ipfs:// uris only".into())
         }
-        return Ok(format!("{}/ipfs/{rest}", gateway.trim_end_matches('/')));
+        Err(e) => Err(e.to_string()),
     }
-    Err("podium-claim fetches https://, http:// and ipfs:// uris only".into())
 }
 
 /// Where a verified file of `round` with `root` is cached.
@@ -313,6 +305,19 @@ mod tests {
         );
         assert!(resolve("", g).is_err());
         assert!(resolve("ipfs://", g).is_err());
+        assert_eq!(
+            resolve("", g).unwrap_err(),
+            "the root was posted without a uri"
+        );
+        assert_eq!(
+            resolve("ipfs:///", g).unwrap_err(),
+            "the ipfs:// uri names no CID"
+        );
+        // Only what podium post would refuse as malformed, not as unfetchable: still tried.
+        assert_eq!(
+            resolve("https://x.org/a b.json", g).unwrap(),
+            "https://x.org/a b.json"
+        );
         assert!(
             resolve("ftp://x.org/r.json", g)
                 .unwrap_err()
