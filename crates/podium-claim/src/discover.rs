@@ -16,47 +16,38 @@ use podium_chain::{
     alloy::{eips::BlockId, transports::http::reqwest},
     distributor::{PostedRoot, posted_roots},
 };
-use podium_core::DistributionFile;
+use podium_core::{DistributionFile, Location, LocationError, LocationRules};
+
+use podium_chain::Chain;
 
 use crate::{
-    Session,
     exit::{Error, Result},
     input::{Loaded, fetch_bytes, http_client},
     journal::write_durable,
     onchain,
-    plan::{self, B256, ChainRound, ChainStatus, ChainView, RoundPlan, Status},
+    plan::{self, B256, ChainRound, ChainStatus, ChainView, RoundPlan, Status, Target},
+    session::Settings,
 };
 
 /// The default `--ipfs-gateway`.
 pub const DEFAULT_GATEWAY: &str = "https://ipfs.io";
 
-/// Turns a posted `uri` into the URL to fetch: http(s) as is, `ipfs://CID/path` as
-/// `GATEWAY/ipfs/CID/path`. Anything else is refused with the reason.
+/// Turns a posted `uri` into the URL to fetch ([`Location::parse`] under the fetch rules): http(s)
+/// as is, `ipfs://CID/path` as `GATEWAY/ipfs/CID/path`. Anything else is refused with the reason.
 pub fn resolve(uri: &str, gateway: &str) -> Result<String, String> {
-    let lower = uri.to_ascii_lowercase();
-    if uri.is_empty() {
-        return Err("the root was posted without a uri".into());
-    }
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        return Ok(uri.to_owned());
-    }
-    if lower.starts_with("ipfs://") {
-        let rest = uri["ipfs://".len()..].trim_start_matches('/');
-        if rest.is_empty() {
-            return Err("the ipfs:// uri names no CID".into());
+    match Location::parse(uri, LocationRules::Fetch) {
+        Ok(location) => Ok(location.fetch_url(gateway)),
+        Err(LocationError::Scheme) => {
+            Err("podium-claim fetches https://, http:// and ipfs:// uris only".into())
         }
-        return Ok(format!("{}/ipfs/{rest}", gateway.trim_end_matches('/')));
+        Err(e) => Err(e.to_string()),
     }
-    Err("podium-claim fetches https://, http:// and ipfs:// uris only".into())
 }
 
 /// Where a verified file of `round` with `root` is cached.
-fn cache_path(dir: &Path, session: &Session, round: u64, root: B256) -> PathBuf {
+fn cache_path(dir: &Path, target: &Target, round: u64, root: B256) -> PathBuf {
     dir.join("rounds")
-        .join(format!(
-            "{}-{}",
-            session.target.chain_id, session.target.distributor
-        ))
+        .join(format!("{}-{}", target.chain_id, target.distributor))
         .join(format!("round-{round}-{root}.json"))
 }
 
@@ -68,6 +59,17 @@ pub struct Found {
     pub files: Vec<Loaded>,
     /// Rounds whose file could not be fetched (unavailable) or did not verify (refused).
     pub failed: Vec<RoundPlan>,
+}
+
+/// Where a look reads: the node, the deployment and account, and the cache's state directory.
+#[derive(Debug, Clone, Copy)]
+pub struct Where<'a> {
+    /// The node.
+    pub chain: &'a Chain,
+    /// Chain, distributor and account.
+    pub target: &'a Target,
+    /// The state directory that holds the cache, when there is one.
+    pub state_dir: Option<&'a Path>,
 }
 
 /// Discovery for one run: the HTTP client, and the files already verified by this run.
@@ -85,13 +87,12 @@ pub struct Discovery {
 const RESCAN: u64 = 128;
 
 impl Discovery {
-    /// Discovery with `session`'s fetch timeout, gateway and first block.
-    pub fn new(session: &Session) -> Result<Self> {
-        let cli = &session.cli;
+    /// Discovery with the fetch timeout, gateway and first block of `settings`.
+    pub fn new(settings: &Settings) -> Result<Self> {
         Ok(Self {
-            client: http_client(std::time::Duration::from_secs(cli.fetch_timeout.max(1)))?,
-            gateway: cli.ipfs_gateway.clone(),
-            from_block: cli.from_block,
+            client: http_client(settings.fetch_timeout)?,
+            gateway: settings.ipfs_gateway.clone(),
+            from_block: settings.from_block,
             posted: Mutex::new((BTreeMap::new(), None)),
             verified: Mutex::new(BTreeMap::new()),
         })
@@ -99,13 +100,13 @@ impl Discovery {
 
     /// Finds the rounds with a root on chain (except `skip`, given on the command line), and
     /// their verified files.
-    pub async fn look(&self, session: &Session, skip: &BTreeSet<u64>) -> Result<Found> {
-        let distributor = session.target.distributor;
+    pub async fn look(&self, at: &Where<'_>, skip: &BTreeSet<u64>) -> Result<Found> {
+        let distributor = at.target.distributor;
         let (mut posted, scanned) = self.posted.lock().expect("not poisoned").clone();
         let from = scanned.map_or(self.from_block, |b| {
             b.saturating_sub(RESCAN).max(self.from_block)
         });
-        let latest = posted_roots(&session.chain, distributor, from, &mut posted)
+        let latest = posted_roots(at.chain, distributor, from, &mut posted)
             .await
             .map_err(Error::from_chain)?;
         *self.posted.lock().expect("not poisoned") = (posted.clone(), Some(latest));
@@ -115,7 +116,7 @@ impl Discovery {
             .copied()
             .collect();
         let view = onchain::read_view(
-            &session.chain,
+            at.chain,
             distributor,
             &rounds,
             &BTreeSet::new(),
@@ -138,7 +139,7 @@ impl Discovery {
                 );
                 continue;
             }
-            match self.file_for(session, &view, post, on_chain).await {
+            match self.file_for(at, &view, post, on_chain).await {
                 Ok(loaded) => found.files.push(loaded),
                 Err((status, source, reason)) => {
                     tracing::warn!(
@@ -162,7 +163,7 @@ impl Discovery {
     /// The verified file of `post`: from memory, the cache, or its uri.
     async fn file_for(
         &self,
-        session: &Session,
+        at: &Where<'_>,
         view: &ChainView,
         post: &PostedRoot,
         on_chain: &ChainRound,
@@ -171,17 +172,16 @@ impl Discovery {
         if let Some(l) = self.verified.lock().expect("not poisoned").get(&key) {
             return Ok(l.clone());
         }
-        let cache = session
+        let cache = at
             .state_dir
-            .as_deref()
-            .map(|d| cache_path(d, session, post.round, post.root));
+            .map(|d| cache_path(d, at.target, post.round, post.root));
         if let Some(path) = cache.as_deref().filter(|p| p.exists()) {
             let source = path.display().to_string();
             match DistributionFile::read(path)
                 .map_err(|e| e.to_string())
                 .and_then(|file| {
                     let loaded = Loaded { source, file };
-                    verify(session, view, post, on_chain, &loaded).map(|()| loaded)
+                    verify(at.target, view, post, on_chain, &loaded).map(|()| loaded)
                 }) {
                 Ok(loaded) => {
                     tracing::info!(
@@ -217,7 +217,7 @@ impl Discovery {
             source: shown.clone(),
             file,
         };
-        verify(session, view, post, on_chain, &loaded)
+        verify(at.target, view, post, on_chain, &loaded)
             .map_err(|why| (Status::Refused, shown.clone(), why))?;
         if let Some(path) = &cache {
             // A cache that cannot be written costs a download next time, nothing else.
@@ -251,7 +251,7 @@ impl Discovery {
 /// the posted ones, then the claimer's own per-file checks (chain id, distributor, the account's
 /// proof, the root on chain: [`plan::plan`]).
 fn verify(
-    session: &Session,
+    target: &Target,
     view: &ChainView,
     post: &PostedRoot,
     on_chain: &ChainRound,
@@ -281,7 +281,7 @@ fn verify(
         Ok(Some(problem)) => return Err(format!("the file does not hold together: {problem}")),
         Err(e) => return Err(format!("the file cannot be checked: {e}")),
     }
-    let plans = plan::plan(std::slice::from_ref(loaded), &session.target, view);
+    let plans = plan::plan(std::slice::from_ref(loaded), target, view);
     match plans.first() {
         Some(p) if p.status == Status::Refused => Err(p.reason.clone()),
         _ => Ok(()),
@@ -305,6 +305,19 @@ mod tests {
         );
         assert!(resolve("", g).is_err());
         assert!(resolve("ipfs://", g).is_err());
+        assert_eq!(
+            resolve("", g).unwrap_err(),
+            "the root was posted without a uri"
+        );
+        assert_eq!(
+            resolve("ipfs:///", g).unwrap_err(),
+            "the ipfs:// uri names no CID"
+        );
+        // Only what podium post would refuse as malformed, not as unfetchable: still tried.
+        assert_eq!(
+            resolve("https://x.org/a b.json", g).unwrap(),
+            "https://x.org/a b.json"
+        );
         assert!(
             resolve("ftp://x.org/r.json", g)
                 .unwrap_err()

@@ -429,6 +429,18 @@ async fn watch_mode_claims_two_rounds_posted_apart_each_once() {
     );
     assert_eq!(env.balance(orchestrator()).await, lpt(30));
     assert_eq!(env.nonce(orchestrator()).await, 2);
+    // Round 1, paid by this watcher's first claim, is never said to be claimed before the run:
+    // neither in the log of the next look nor in the table printed with round 2's claim.
+    let (out, err) = (watcher.stdout(), watcher.stderr());
+    assert!(
+        err.contains("round 1: already claimed (claimed by this watcher in cycle "),
+        "{err}"
+    );
+    assert!(out.contains("claimed by this watcher in cycle"), "{out}");
+    assert!(
+        !format!("{out}{err}").contains("before this run"),
+        "{out}\n{err}"
+    );
 }
 
 /// Watch mode started before the committee published anything (an empty directory, no
@@ -553,4 +565,69 @@ async fn watch_mode_backs_off_through_an_rpc_outage_and_resumes() {
         "{events:?}"
     );
     assert_eq!(env.balance(orchestrator()).await, lpt(30));
+}
+
+/// `cmd` run inside a pseudo-terminal (util-linux `script`), so its stdout and stderr are a
+/// terminal; everything it prints arrives on the returned command's stdout.
+fn in_a_terminal(cmd: &std::process::Command) -> std::process::Command {
+    let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', r"'\''"));
+    let line = std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut script = std::process::Command::new("script");
+    script.env_clear();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    script
+        .env("TERM", "xterm")
+        .args(["-qfec", &line, "/dev/null"]);
+    script
+}
+
+/// What `cmd` printed on a terminal within its first look and `secs` seconds of waiting after it
+/// (the countdown redraws one line without ending it, so it is read once the program is stopped).
+async fn terminal_output(cmd: &std::process::Command, secs: u64) -> String {
+    let mut watcher = Background::spawn(&mut in_a_terminal(cmd));
+    let started = Instant::now();
+    while !watcher.stdout().contains("round 1: pending") {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no first look within 60 s:\n{}",
+            watcher.stdout()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    watcher.kill();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    watcher.stdout()
+}
+
+/// Watch mode on a terminal shows what it waits for and when it looks next; with --json (or
+/// when stdout is not a terminal, as in every other watch test) it shows nothing of the kind.
+#[tokio::test]
+async fn watch_mode_on_a_terminal_counts_down_to_the_next_look() {
+    let env = Env::new(&[]).await;
+    env.post_round(1, lpt(10)).await;
+    let mut shown = env.claim_cmd();
+    shown
+        .args(["--watch", "--interval", "30"])
+        .arg(env.rounds_dir());
+    let out = terminal_output(&shown, 2).await;
+    assert!(
+        out.contains("waiting for round 1 to become claimable … next look in "),
+        "{out}"
+    );
+
+    let mut quiet = env.claim_cmd();
+    quiet
+        .args(["--watch", "--interval", "30", "--json"])
+        .arg(env.rounds_dir());
+    let out = terminal_output(&quiet, 2).await;
+    assert!(!out.contains("next look in"), "{out}");
 }

@@ -32,6 +32,7 @@ pub(crate) mod demo;
 pub(crate) mod deploy;
 pub(crate) mod fund;
 pub(crate) mod post;
+pub(crate) mod post_uri;
 pub(crate) mod proof;
 pub(crate) mod publish;
 pub(crate) mod report;

@@ -3,19 +3,15 @@
 //! the file holds together, names this chain and distributor, and the contract would accept the
 //! call now (round ended, no pending or valid root, within budget and funding).
 
-use std::{
-    path::{Path, PathBuf},
-    time::Duration,
-};
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use eyre::{WrapErr, bail, eyre};
 use podium_chain::{
     Chain,
     alloy::{
-        primitives::{Address, Bytes, U256, keccak256},
+        primitives::{Address, Bytes, U256},
         sol_types::SolCall,
-        transports::http::reqwest::{self, Url},
     },
     bindings::PodiumDistributor,
     distributor::{TokenInfo, expect_code, token_info},
@@ -29,7 +25,7 @@ use serde_json::{Map, Value, json};
 use super::{
     Outcome,
     args::parse_addr,
-    snapshot::chain_text,
+    post_uri,
     tx::{Delivery, Execution, Tell, TxOpts, fields, write_safe_batch},
 };
 use crate::output::{Output, addr, tokens};
@@ -118,18 +114,15 @@ impl PostArgs {
 
     async fn run_async(self, output: Output) -> eyre::Result<Outcome> {
         let path = self.distribution.display().to_string();
-        let location = Location::parse(&self.uri)?;
+        let location = post_uri::parse(&self.uri)?;
         let file = DistributionFile::read(&self.distribution)?;
-        if let (Some(Location::Http(url)), false) = (&location, self.skip_uri_check) {
-            let bytes =
-                std::fs::read(&self.distribution).wrap_err_with(|| format!("reading {path}"))?;
-            expect_served(url, &self.uri, &bytes, &path).await?;
-            eprintln!(
-                "checked: {} serves {path} (keccak256 {})",
-                self.uri,
-                keccak256(&bytes)
-            );
-        }
+        post_uri::check_served(
+            location.as_ref(),
+            &self.uri,
+            self.skip_uri_check,
+            &self.distribution,
+        )
+        .await?;
         let (chain_id, distributor) = self.target_of(&file, &path)?;
         let chain = self.tx.chain.rpc.connect().await?;
         chain.expect_chain_id(chain_id, &format!("from {path}"))?;
@@ -335,173 +328,6 @@ impl Tell for Report<'_> {
                 delivery.tx_hash(),
                 utc(self.valid_at)
             ),
-        }
-    }
-}
-
-/// A `--uri`: where claimers fetch the distribution file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Location {
-    /// An http:// or https:// URL.
-    Http(Url),
-    /// `ipfs://CID` or `ipfs://CID/path`.
-    Ipfs,
-}
-
-/// What `--uri` accepts, for messages.
-const ACCEPTED: &str = "https://…/round-N.json, http://… (for local use) or ipfs://CID/…";
-
-/// How long the check of an http(s) `--uri` waits for the whole file.
-const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
-
-impl Location {
-    /// `None` for an empty `--uri` (a root that names no location).
-    fn parse(uri: &str) -> eyre::Result<Option<Self>> {
-        if uri.is_empty() {
-            return Ok(None);
-        }
-        let refuse = |why: &str| eyre!("--uri {uri:?}: {why}; podium posts {ACCEPTED}");
-        if uri.trim() != uri || uri.chars().any(char::is_whitespace) {
-            return Err(refuse("it contains spaces"));
-        }
-        let scheme = uri.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-        match scheme.as_deref() {
-            Some("http" | "https") => {
-                let url: Url = uri
-                    .parse()
-                    .map_err(|e| refuse(&format!("not a URL ({e})")))?;
-                if url.host_str().is_none_or(str::is_empty) {
-                    return Err(refuse("the URL names no host"));
-                }
-                Ok(Some(Self::Http(url)))
-            }
-            Some("ipfs") => {
-                let rest = &uri["ipfs://".len()..];
-                let cid = rest.split('/').next().unwrap_or("");
-                if !is_cid(cid) {
-                    return Err(refuse(&format!(
-                        "{cid:?} is not a CID (a CIDv0 Qm… of 46 base58 characters, or a CIDv1 in \
-                         base32 b…, base36 k…, base58 z… or base16 f…)"
-                    )));
-                }
-                Ok(Some(Self::Ipfs))
-            }
-            _ => Err(refuse("not a location claimers can fetch")),
-        }
-    }
-}
-
-/// Whether `s` is written as a CID (multiformats/cid): CIDv0 is a base58btc sha2-256 multihash,
-/// `Qm` and 44 more characters; CIDv1 is a multibase string, of which the bases that fit a URL's
-/// host part: `b` base32 and `k` base36 (lower case, as gateways use), `z` base58btc, `f` base16.
-/// The bytes are not decoded: this catches a path or a typo, not a CID of nothing.
-fn is_cid(s: &str) -> bool {
-    const BASE58: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    let all = |body: &str, ok: &dyn Fn(char) -> bool| !body.is_empty() && body.chars().all(ok);
-    if s.len() == 46 && s.starts_with("Qm") {
-        return all(s, &|c| BASE58.contains(c));
-    }
-    let Some(body) = s.get(1..) else { return false };
-    match s.chars().next() {
-        Some('b') => all(body, &|c| {
-            c.is_ascii_lowercase() || ('2'..='7').contains(&c)
-        }),
-        Some('k') => all(body, &|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
-        Some('z') => all(body, &|c| BASE58.contains(c)),
-        Some('f') => all(body, &|c| c.is_ascii_digit() || ('a'..='f').contains(&c)),
-        _ => false,
-    }
-}
-
-/// Fetches `url` (`uri` as given, for messages) and checks that it serves exactly `local` (keccak256
-/// and length), so a root is never posted with a location that serves another file or nothing. Reads at most one byte more than the
-/// file, within [`FETCH_TIMEOUT`]; no retry (run post again once the file is online).
-async fn expect_served(url: &Url, uri: &str, local: &[u8], path: &str) -> eyre::Result<()> {
-    let skip = "publish the file there first, or pass --skip-uri-check if it goes online later";
-    let http = reqwest::Client::builder()
-        .timeout(FETCH_TIMEOUT)
-        .connect_timeout(FETCH_TIMEOUT.min(Duration::from_secs(10)))
-        .user_agent(concat!("podium/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| eyre!("cannot build an HTTP client: {e}"))?;
-    let failed = |e: reqwest::Error| {
-        let why = if e.is_timeout() {
-            format!("no whole answer within {} s", FETCH_TIMEOUT.as_secs())
-        } else {
-            chain_text(&e)
-        };
-        eyre!("--uri {uri}: {why}; {skip}; nothing was sent")
-    };
-    let mut response = http.get(url.clone()).send().await.map_err(failed)?;
-    let status = response.status();
-    if !status.is_success() {
-        bail!("--uri {uri}: HTTP {status}; {skip}; nothing was sent");
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(failed)? {
-        body.extend_from_slice(&chunk);
-        if body.len() > local.len() {
-            break;
-        }
-    }
-    let (served, ours) = (keccak256(&body), keccak256(local));
-    if served != ours {
-        let size = if body.len() > local.len() {
-            "more than".to_owned()
-        } else {
-            body.len().to_string()
-        };
-        bail!(
-            "--uri {uri} does not serve {path}: it answered {size} bytes with keccak256 {served}, the \
-             file is {} bytes with keccak256 {ours}; publish this file there (or post the URL it is \
-             at); nothing was sent",
-            local.len()
-        );
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accepts_https_http_and_ipfs_and_nothing_else() {
-        assert_eq!(Location::parse("").unwrap(), None);
-        assert!(matches!(
-            Location::parse("https://example.org/podium/round-1.json").unwrap(),
-            Some(Location::Http(_))
-        ));
-        assert!(matches!(
-            Location::parse("http://127.0.0.1:8080/round-1.json").unwrap(),
-            Some(Location::Http(_))
-        ));
-        for ok in [
-            "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG/round-1.json",
-            "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/round-1.json",
-            "ipfs://bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",
-        ] {
-            assert_eq!(Location::parse(ok).unwrap(), Some(Location::Ipfs), "{ok}");
-        }
-        for (bad, why) in [
-            ("ftp://example.org/round-1.json", "not a location"),
-            ("example.org/round-1.json", "not a location"),
-            ("file:///tmp/round-1.json", "not a location"),
-            ("ipfs://round-1.json", "not a CID"),
-            ("ipfs:///round-1.json", "not a CID"),
-            (
-                "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbd0",
-                "not a CID",
-            ),
-            ("https://", "not a URL"),
-            (" https://example.org/round-1.json", "spaces"),
-        ] {
-            let e = Location::parse(bad).unwrap_err().to_string();
-            assert!(e.contains(why), "{bad}: {e}");
-            assert!(
-                e.contains("https://…/round-N.json") && e.contains("ipfs://CID/…"),
-                "{e}"
-            );
         }
     }
 }
