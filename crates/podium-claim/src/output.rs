@@ -1,7 +1,7 @@
 //! What a run prints: a table of rounds for people (stdout), or one JSON document with `--json`.
 //! Progress and logs go to stderr, so stdout stays clean for scripts.
 
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, CellAlignment};
 use podium_chain::revert::Units;
 use serde::{Serialize, Serializer};
 
@@ -158,11 +158,7 @@ impl Report<'_> {
     /// The table and a summary, for people.
     pub fn text(&self) -> String {
         let plans = &self.outcome.plans;
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(["Round", "Amount", "Status", "Reason", "File"]);
+        let mut table = podium_core::table::table(&["Round", "Amount", "Status", "Reason", "File"]);
         for p in plans {
             let amount = match &p.leaf {
                 Some(l) => self.units.fmt(l.amount),

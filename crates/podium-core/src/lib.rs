@@ -17,6 +17,7 @@ pub mod location;
 pub mod merkle;
 pub mod rules;
 pub mod scores;
+pub mod table;
 pub mod text;
 
 pub use account::{Region, parse_address, parse_address_arg};

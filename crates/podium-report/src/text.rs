@@ -3,32 +3,14 @@
 use std::fmt::Write;
 
 use alloy_primitives::U256;
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use podium_chain::time::{duration, utc};
+use podium_core::table::{align_right, table};
 
 use crate::{
     format::{addr, percent, registered, short},
     model::Report,
     notes::{NOTES, STAKE_METHOD},
 };
-
-/// A table in the house style (the podium CLI's other tables look the same).
-fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_header(header.iter().copied());
-    t
-}
-
-/// Right-aligns the given columns (numbers).
-fn align_right(t: &mut Table, columns: &[usize]) {
-    for &c in columns {
-        if let Some(col) = t.column_mut(c) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-}
 
 impl Report {
     /// Every table, as one text for the terminal.

@@ -2,7 +2,6 @@
 //! away (`podium status | head`).
 
 use alloy_primitives::{Address, U256};
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use podium_core::TokenAmount;
 
 /// How a command prints its result: text and tables for people, or (`--json`, one global flag for
@@ -23,23 +22,7 @@ impl Output {
     }
 }
 
-/// A table in the house style.
-pub(crate) fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_header(header.iter().copied());
-    t
-}
-
-/// Right-aligns the given columns (numbers).
-pub(crate) fn align_right(t: &mut Table, columns: &[usize]) {
-    for &c in columns {
-        if let Some(col) = t.column_mut(c) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-}
+pub(crate) use podium_core::table::{align_right, table};
 
 /// An amount in whole tokens, exact.
 pub(crate) fn tokens(units: U256, decimals: u8) -> String {

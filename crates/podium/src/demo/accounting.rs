@@ -3,7 +3,7 @@
 use std::{collections::BTreeMap, path::Path};
 
 use alloy_primitives::{Address, U256};
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::Table;
 use podium_chain::bindings::PodiumDistributor;
 use podium_core::{DistributionFile, TokenAmount};
 use serde::Serialize;
@@ -138,9 +138,7 @@ impl Accounting {
     }
 
     pub(super) fn table(&self) -> Table {
-        let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED)
-            .set_header(["", "tokens", "base units (wei)"]);
+        let mut t = crate::output::table(&["", "tokens", "base units (wei)"]);
         let r = &self.raw;
         t.add_row(["funded".to_owned(), lpt(r.funded), r.funded.to_string()]);
         for (round, (total, claimed)) in &r.per_round {
