@@ -14,9 +14,11 @@ pub mod distribution;
 mod error;
 pub mod fs;
 pub mod merkle;
+pub mod program;
 pub mod rules;
 pub mod scores;
 pub mod text;
+pub mod time;
 
 pub use account::{Region, parse_address, parse_address_arg};
 pub use allocation::{Allocation, allocate};
@@ -25,5 +27,6 @@ pub use distribution::{Built, DistributionFile, Meta};
 pub use error::{Error, Result};
 pub use fs::{write_atomic, write_atomic_with};
 pub use merkle::{Leaf, StandardTree};
+pub use program::ProgramConfig;
 pub use rules::Rules;
 pub use scores::ScoreSet;

@@ -66,7 +66,9 @@ impl DeployArgs {
             &format!("chain_id in {}", self.config.display()),
         )?;
         let token = token_info(&chain, config.token).await?;
-        let budget = config.budget_units(token.decimals)?;
+        let budget = config
+            .budget_units(token.decimals)
+            .map_err(|e| eyre::eyre!("round_budget: {e}"))?;
         let wallet = self.signer.load().await?;
 
         let args = PodiumDistributor::constructorCall {
