@@ -22,11 +22,11 @@ pub mod time;
 
 pub use account::{Region, parse_address, parse_address_arg};
 pub use allocation::{Allocation, allocate};
-pub use amount::{AmountError, TokenAmount};
+pub use amount::{AmountError, TokenAmount, WholeTokens};
 pub use distribution::{Built, DistributionFile, Meta};
 pub use error::{Error, Result};
 pub use fs::{write_atomic, write_atomic_with};
 pub use merkle::{Leaf, StandardTree};
-pub use program::ProgramConfig;
+pub use program::{ProgramConfig, Timeline};
 pub use rules::Rules;
 pub use scores::ScoreSet;

@@ -15,15 +15,77 @@
 
 use std::path::Path;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::Address;
 use serde::Deserialize;
 
 use crate::{
-    AmountError, Error, Result, TokenAmount,
+    Error, Result, WholeTokens,
     time::{parse_duration, parse_utc},
 };
 
-/// A parsed, checked `program.toml` (amounts still in whole tokens: decimals come from the chain).
+/// A program's timeline: when round 1 starts, how long and how many rounds, and the windows after
+/// each post and after the end. The one description of time shared by the program file, the
+/// deployment record, the contract's constructor and what is read back from the contract; what
+/// follows from it (the end, the deadlines, each round's window) is computed here, as the contract
+/// computes it, never stored twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeline {
+    /// Start of round 1 (unix seconds).
+    pub start: u64,
+    /// Seconds per round.
+    pub round_duration: u64,
+    /// Number of rounds.
+    pub round_count: u64,
+    /// Seconds between posting a root and its becoming claimable.
+    pub root_delay: u64,
+    /// Seconds claims stay open after the program ends.
+    pub claim_window: u64,
+}
+
+impl Timeline {
+    /// The end of the last round (`start + round_duration × round_count`).
+    pub fn program_end(&self) -> u64 {
+        self.start
+            .saturating_add(self.round_duration.saturating_mul(self.round_count))
+    }
+
+    /// Claims close here (`program_end + claim_window`).
+    pub fn claim_deadline(&self) -> u64 {
+        self.program_end().saturating_add(self.claim_window)
+    }
+
+    /// The last moment a root can be posted and still become claimable before the claim deadline.
+    pub fn posting_deadline(&self) -> u64 {
+        self.claim_deadline().saturating_sub(self.root_delay)
+    }
+
+    /// Round `round`'s window `[start, end)`, for rounds 1 to `round_count`.
+    pub fn round_window(&self, round: u64) -> Option<(u64, u64)> {
+        if !(1..=self.round_count).contains(&round) {
+            return None;
+        }
+        let end = self
+            .start
+            .saturating_add(round.saturating_mul(self.round_duration));
+        Some((end - self.round_duration, end))
+    }
+
+    /// What the contract's constructor also refuses, named by field.
+    pub fn check(&self) -> Result<(), String> {
+        if self.round_duration == 0 {
+            return Err("round_duration: must be more than zero".into());
+        }
+        if self.round_count == 0 {
+            return Err("round_count: must be at least 1".into());
+        }
+        if self.claim_window <= self.root_delay {
+            return Err("claim_window: must be longer than root_delay".into());
+        }
+        Ok(())
+    }
+}
+
+/// A parsed, checked `program.toml` (the budget still in whole tokens: decimals come from the chain).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgramConfig {
     /// The chain the program runs on.
@@ -34,18 +96,10 @@ pub struct ProgramConfig {
     pub funder: Address,
     /// Posts roots.
     pub committee: Address,
-    /// Start of round 1 (unix seconds).
-    pub start: u64,
-    /// Seconds per round.
-    pub round_duration: u64,
-    /// Number of rounds.
-    pub round_count: u64,
-    /// Most a round pays, as written (whole tokens, decimal).
-    pub round_budget: String,
-    /// Seconds between posting a root and its becoming claimable.
-    pub root_delay: u64,
-    /// Seconds claims stay open after the program ends.
-    pub claim_window: u64,
+    /// Rounds and windows.
+    pub timeline: Timeline,
+    /// Most a round pays, as written: whole tokens, not base units.
+    pub round_budget: WholeTokens,
 }
 
 #[derive(Deserialize)]
@@ -114,41 +168,31 @@ impl ProgramConfig {
             }
         };
         let budget = crate::amount::toml_amount_text(&raw.round_budget)
+            .and_then(|text| WholeTokens::parse(&text))
             .map_err(|e| format!("round_budget: {e}"))?;
-        // Parse once with generous decimals (36), to report a malformed budget early.
-        TokenAmount::parse(&budget, 36).map_err(|e| format!("round_budget: {e}"))?;
         let config = Self {
             chain_id: raw.chain_id,
             token: address("token", &raw.token)?,
             funder: address("funder", &raw.funder)?,
             committee: address("committee", &raw.committee)?,
-            start: moment("start", &raw.start)?,
-            round_duration: span("round_duration", &raw.round_duration)?,
-            round_count: raw.round_count,
+            timeline: Timeline {
+                start: moment("start", &raw.start)?,
+                round_duration: span("round_duration", &raw.round_duration)?,
+                round_count: raw.round_count,
+                root_delay: span("root_delay", &raw.root_delay)?,
+                claim_window: span("claim_window", &raw.claim_window)?,
+            },
             round_budget: budget,
-            root_delay: span("root_delay", &raw.root_delay)?,
-            claim_window: span("claim_window", &raw.claim_window)?,
         };
-        if config.round_duration == 0 {
-            return Err("round_duration: must be more than zero".into());
-        }
-        if config.round_count == 0 {
-            return Err("round_count: must be at least 1".into());
-        }
-        if config.claim_window <= config.root_delay {
-            return Err("claim_window: must be longer than root_delay".into());
-        }
+        config.timeline.check()?;
         Ok(config)
-    }
-
-    /// The round budget in the token's base units.
-    pub fn budget_units(&self, decimals: u8) -> Result<U256, AmountError> {
-        TokenAmount::parse(&self.round_budget, decimals).map(|a| a.units)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use alloy_primitives::U256;
+
     use super::*;
 
     const GOOD: &str = r#"
@@ -168,12 +212,28 @@ claim_window = "90d"
     fn parses_a_program() {
         let c = ProgramConfig::parse(GOOD).unwrap();
         assert_eq!(c.chain_id, 42161);
-        assert_eq!(c.start, parse_utc("2026-12-07").unwrap());
-        assert_eq!(c.round_duration, 604_800);
+        assert_eq!(c.timeline.start, parse_utc("2026-12-07").unwrap());
+        assert_eq!(c.timeline.round_duration, 604_800);
         assert_eq!(
-            c.budget_units(18).unwrap(),
+            c.round_budget.to_units(18).unwrap(),
             U256::from(7000u64) * U256::from(10u64).pow(U256::from(18))
         );
+    }
+
+    #[test]
+    fn derives_the_end_the_deadlines_and_each_round_window() {
+        let t = ProgramConfig::parse(GOOD).unwrap().timeline;
+        let (week, day) = (604_800, 86_400);
+        assert_eq!(t.program_end(), t.start + 3 * week);
+        assert_eq!(t.claim_deadline(), t.start + 3 * week + 90 * day);
+        assert_eq!(t.posting_deadline(), t.start + 3 * week + 88 * day);
+        assert_eq!(t.round_window(1), Some((t.start, t.start + week)));
+        assert_eq!(
+            t.round_window(3),
+            Some((t.start + 2 * week, t.start + 3 * week))
+        );
+        assert_eq!(t.round_window(0), None);
+        assert_eq!(t.round_window(4), None);
     }
 
     #[test]
