@@ -15,11 +15,11 @@
 
 use std::path::Path;
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U256};
 use serde::Deserialize;
 
 use crate::{
-    Error, Result, WholeTokens,
+    Error, Result, Rules, TokenAmount, WholeTokens,
     time::{parse_duration, parse_utc},
 };
 
@@ -189,10 +189,50 @@ impl ProgramConfig {
     }
 }
 
+/// Checks a round's rules against the program as deployed: the rules may narrow the round budget
+/// (pay less) but never contradict the record. A rules budget above the round budget (the contract
+/// refuses such a root) or other decimals than the token's is an error naming the rules file, the
+/// field and both values. `record` names the deployment record in the message.
+pub fn check_rules_against_deployment(
+    rules: &Rules,
+    rules_path: &Path,
+    record: &Path,
+    round_budget: U256,
+    decimals: u8,
+) -> Result<()> {
+    let err = |field: &str, message: String| Error::Rules {
+        path: rules_path.to_owned(),
+        field: field.to_owned(),
+        message,
+    };
+    if rules.decimals != decimals {
+        return Err(err(
+            "decimals",
+            format!(
+                "{} contradicts the deployment record {}, whose token has {decimals} decimals: \
+                 write decimals = {decimals} (rules may narrow the program, never contradict it)",
+                rules.decimals,
+                record.display()
+            ),
+        ));
+    }
+    if rules.budget > round_budget {
+        return Err(err(
+            "budget",
+            format!(
+                "{} is above the round budget {} in the deployment record {}: the contract refuses a \
+                 root whose total is above it (rules may pay less, never more)",
+                TokenAmount::from_units(rules.budget, decimals),
+                TokenAmount::from_units(round_budget, decimals),
+                record.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use alloy_primitives::U256;
-
     use super::*;
 
     const GOOD: &str = r#"
@@ -234,6 +274,43 @@ claim_window = "90d"
         );
         assert_eq!(t.round_window(0), None);
         assert_eq!(t.round_window(4), None);
+    }
+
+    #[test]
+    fn rules_may_narrow_the_deployment_but_not_contradict_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let rules = |text: &str| {
+            let path = dir.path().join("rules.toml");
+            std::fs::write(
+                &path,
+                format!("round = 1\nthreshold = 0.3\n{text}\n[pools.FRA]\nshare = \"1\"\n"),
+            )
+            .unwrap();
+            (Rules::from_file(&path).unwrap(), path)
+        };
+        let record = Path::new("program.deployment.json");
+        let seven_thousand = U256::from(7000u64) * U256::from(10u64).pow(U256::from(18));
+        let check = |text: &str| {
+            let (r, path) = rules(text);
+            check_rules_against_deployment(&r, &path, record, seven_thousand, 18).map_err(|e| {
+                e.to_string()
+                    .replace(&path.display().to_string(), "rules.toml")
+            })
+        };
+        assert!(check("budget = \"7000\"").is_ok());
+        assert!(check("budget = \"6999.5\"").is_ok());
+        assert_eq!(
+            check("budget = \"7000.000000000000000001\"").unwrap_err(),
+            "rules.toml: field `budget`: 7000.000000000000000001 is above the round budget 7000 in the \
+             deployment record program.deployment.json: the contract refuses a root whose total is \
+             above it (rules may pay less, never more)"
+        );
+        assert_eq!(
+            check("budget = \"7000\"\ndecimals = 6").unwrap_err(),
+            "rules.toml: field `decimals`: 6 contradicts the deployment record program.deployment.json, \
+             whose token has 18 decimals: write decimals = 18 (rules may narrow the program, never \
+             contradict it)"
+        );
     }
 
     #[test]
