@@ -743,6 +743,54 @@ fn rules_that_contradict_the_deployment_record_are_refused_and_nothing_is_writte
             .stderr(predicate::str::contains(message));
         std::fs::remove_file(by_hand).unwrap();
     }
+    // A file built by hand (no record) with a budget above the record's: verify --deployment finds it.
+    let above = dir.path().join("above.toml");
+    let built = dir.path().join("above.json");
+    let mut cmd = podium();
+    cmd.args(["build", "--round", "1", "--chain-id", "42161"])
+        .args([
+            "--distributor",
+            "0x00000000000000000000000000000000000000d1",
+        ])
+        .arg("--rules")
+        .arg(&above)
+        .arg("--scores")
+        .args([
+            fixture("scores-fra.json"),
+            fixture("scores-mdw.csv"),
+            fixture("raw-sin.csv"),
+        ])
+        .arg("--out")
+        .arg(&built)
+        .assert()
+        .success();
+    let out = podium()
+        .args(["verify", "--json", "--distribution"])
+        .arg(&built)
+        .arg("--deployment")
+        .arg(&record)
+        .env_remove("ETH_RPC_URL")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let kinds: Vec<&str> = v["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["roundBudget"], "{v}");
+    assert_eq!(v["differences"][0]["file"], "7000500000000000000000");
+    assert_eq!(v["differences"][0]["roundBudget"], "7000000000000000000000");
+    assert_eq!(
+        v["differences"][0]["message"],
+        "budget is 7000500000000000000000 but the deployment record lets a round pay at most \
+         7000000000000000000000 (base units)"
+    );
+
     // Narrowing is fine: a smaller budget builds.
     let narrow = dir.path().join("narrow.toml");
     std::fs::write(

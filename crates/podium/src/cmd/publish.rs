@@ -176,6 +176,7 @@ impl PublishArgs {
             chain_id: Some((record.chain_id, "the deployment record".into())),
             distributor: Some((record.distributor, "the deployment record".into())),
             token_decimals: Some((record.token, record.decimals)),
+            round_budget: Some((record.round_budget, "the deployment record".into())),
         };
         let mut published = Vec::new();
         let mut unbuilt = Vec::new();

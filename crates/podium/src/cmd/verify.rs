@@ -164,6 +164,10 @@ impl VerifyArgs {
             // The token's decimals as the record wrote them at deployment; a node, if given, is
             // asked again below.
             target.token_decimals = given.record.as_ref().map(|r| (r.token, r.decimals));
+            target.round_budget = given
+                .record
+                .as_ref()
+                .map(|r| (r.round_budget, source.to_owned()));
         }
         if target.chain_id.is_none()
             && let Some(id) = self.rpc.chain
