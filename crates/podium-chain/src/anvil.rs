@@ -13,14 +13,11 @@ use alloy::{
     primitives::{Address, U256},
     providers::Provider,
     signers::local::PrivateKeySigner,
-    sol_types::SolConstructor,
 };
 
 pub use crate::child::spawn_tied;
 use crate::{
-    Chain, Error, Result, RpcOpts, SendOpts, Sender, Wallet,
-    bindings::{PodiumDistributor, TestToken},
-    send::Call,
+    Chain, Error, Result, RpcOpts, SendOpts, Sender, Wallet, bindings::TestToken, send::Call,
 };
 
 /// Private keys of anvil's first development accounts (from its public default mnemonic).
@@ -327,46 +324,7 @@ pub async fn mint(
     Ok(())
 }
 
-/// A distributor's constructor arguments.
-#[derive(Debug, Clone)]
-pub struct DistributorParams {
-    /// Token paid out.
-    pub token: Address,
-    /// Receives leftovers.
-    pub funder: Address,
-    /// Posts roots.
-    pub committee: Address,
-    /// Start of round 1.
-    pub start: u64,
-    /// Seconds per round.
-    pub round_duration: u64,
-    /// Rounds.
-    pub round_count: u64,
-    /// Most a round pays.
-    pub round_budget: U256,
-    /// Seconds between posting and claimability.
-    pub root_delay: u64,
-    /// Seconds claims stay open after the program.
-    pub claim_window: u64,
-}
-
-impl DistributorParams {
-    /// The constructor's init code (bytecode and encoded arguments).
-    pub fn init_code(&self) -> Vec<u8> {
-        let args = PodiumDistributor::constructorCall {
-            token: self.token,
-            funder: self.funder,
-            initialCommittee: self.committee,
-            programStart: U256::from(self.start),
-            roundDuration: U256::from(self.round_duration),
-            roundCount: U256::from(self.round_count),
-            roundBudget: self.round_budget,
-            rootDelay: U256::from(self.root_delay),
-            claimWindow: U256::from(self.claim_window),
-        };
-        [PodiumDistributor::BYTECODE.to_vec(), args.abi_encode()].concat()
-    }
-}
+pub use crate::program::{DistributorParams, Timeline};
 
 /// Deploys a distributor from `wallet`.
 pub async fn deploy_distributor(

@@ -77,24 +77,8 @@ pub async fn token_info(chain: &Chain, token: Address) -> Result<TokenInfo> {
     })
 }
 
-/// The distributor's timeline.
-#[derive(Debug, Clone, Copy)]
-pub struct Timeline {
-    /// Start of round 1.
-    pub start: u64,
-    /// Seconds per round.
-    pub round_duration: u64,
-    /// Rounds.
-    pub round_count: u64,
-    /// End of the last round.
-    pub program_end: u64,
-    /// Claims (and posting) close here.
-    pub claim_deadline: u64,
-    /// Seconds between posting and claimability.
-    pub root_delay: u64,
-    /// Seconds claims stay open after the program.
-    pub claim_window: u64,
-}
+/// The distributor's timeline (its end and deadlines are methods, computed as the contract does).
+pub use crate::program::Timeline;
 
 /// Everything about a distributor at one moment.
 #[derive(Debug, Clone)]
@@ -184,8 +168,6 @@ pub async fn timeline_at(chain: &Chain, address: Address, block: BlockId) -> Res
         start: u64_of(t.start),
         round_duration: u64_of(t.roundDuration),
         round_count: u64_of(t.roundCount),
-        program_end: u64_of(t.programEnd),
-        claim_deadline: u64_of(t.claimDeadline),
         root_delay: u64_of(t.rootDelay),
         claim_window: u64_of(t.claimWindow),
     })

@@ -1,165 +1,27 @@
-//! The program's configuration file, the deployment record `podium deploy` writes next to it, and
-//! the option group that tells a command which deployed distributor to use.
-//!
-//! `program.toml`:
-//!
-//! ```toml
-//! chain_id = 42161                                   # pinned: LPT's address differs per chain
-//! token = "0x289ba1701C2F088cf0faf8B3705246331cB8A839"
-//! funder = "0x…"                                     # receives leftovers; may revoke pending roots
-//! committee = "0x…"                                  # posts roots (often a Safe)
-//! start = 2026-12-07T00:00:00Z                       # or "2026-12-07", or unix seconds
-//! round_duration = "7d"                              # or seconds; units w d h m s
-//! round_count = 3
-//! round_budget = "7000"                              # whole tokens, exact decimal
-//! root_delay = "2d"                                  # challenge window after each post
-//! claim_window = "90d"                               # claims stay open this long after the end
-//! ```
+//! The deployment record `podium deploy` writes next to the program file, and the option group that
+//! tells a command which deployed distributor to use. The program file itself
+//! ([`ProgramConfig`], `program.toml`) is pure TOML and lives in the core crate.
 
 use std::path::{Path, PathBuf};
 
-use alloy::primitives::{Address, B256, U256};
+use alloy::{
+    primitives::{Address, B256, U256},
+    sol_types::SolConstructor,
+};
 use clap::Args;
 use podium_core::TokenAmount;
+pub use podium_core::program::{ProgramConfig, Timeline};
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    Error, Result,
-    time::{parse_duration, parse_utc},
-};
+use crate::{Error, Result, bindings::PodiumDistributor};
 
 /// The `format` of deployment records this version writes.
 pub const DEPLOYMENT_FORMAT: &str = "podium-deployment-v1";
 
-/// A parsed, checked `program.toml` (amounts still in whole tokens: decimals come from the chain).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProgramConfig {
-    /// The chain the program runs on.
-    pub chain_id: u64,
-    /// The token paid out.
-    pub token: Address,
-    /// Receives leftovers.
-    pub funder: Address,
-    /// Posts roots.
-    pub committee: Address,
-    /// Start of round 1 (unix seconds).
-    pub start: u64,
-    /// Seconds per round.
-    pub round_duration: u64,
-    /// Number of rounds.
-    pub round_count: u64,
-    /// Most a round pays, as written (whole tokens, decimal).
-    pub round_budget: String,
-    /// Seconds between posting a root and its becoming claimable.
-    pub root_delay: u64,
-    /// Seconds claims stay open after the program ends.
-    pub claim_window: u64,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    chain_id: u64,
-    token: String,
-    funder: String,
-    committee: String,
-    start: toml::Value,
-    round_duration: toml::Value,
-    round_count: u64,
-    round_budget: toml::Value,
-    root_delay: toml::Value,
-    claim_window: toml::Value,
-}
-
-impl ProgramConfig {
-    /// Reads and checks `path`; errors name the file and the field.
-    pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::File {
-            path: path.to_owned(),
-            message: format!("cannot read: {e}"),
-        })?;
-        Self::parse(podium_core::text::without_bom(&text)).map_err(|message| Error::File {
-            path: path.to_owned(),
-            message,
-        })
-    }
-
-    /// Parses the TOML text.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| e.to_string().trim_end().to_owned())?;
-        let address = |field: &str, v: &str| -> Result<Address, String> {
-            let a = podium_core::parse_address_arg(v).map_err(|why| format!("{field}: {why}"))?;
-            if a.is_zero() {
-                Err(format!("{field}: the zero address"))
-            } else {
-                Ok(a)
-            }
-        };
-        let moment = |field: &str, v: &toml::Value| -> Result<u64, String> {
-            match v {
-                toml::Value::Integer(i) => {
-                    u64::try_from(*i).map_err(|_| format!("{field}: negative"))
-                }
-                toml::Value::String(s) => parse_utc(s).map_err(|e| format!("{field}: {e}")),
-                toml::Value::Datetime(d) => {
-                    parse_utc(&d.to_string()).map_err(|e| format!("{field}: {e}"))
-                }
-                _ => Err(format!(
-                    "{field}: expected a date, a time in UTC or unix seconds"
-                )),
-            }
-        };
-        let span = |field: &str, v: &toml::Value| -> Result<u64, String> {
-            match v {
-                toml::Value::Integer(i) => {
-                    u64::try_from(*i).map_err(|_| format!("{field}: negative"))
-                }
-                toml::Value::String(s) => parse_duration(s).map_err(|e| format!("{field}: {e}")),
-                _ => Err(format!(
-                    "{field}: expected seconds or a duration such as \"7d\""
-                )),
-            }
-        };
-        let budget = podium_core::amount::toml_amount_text(&raw.round_budget)
-            .map_err(|e| format!("round_budget: {e}"))?;
-        // Parse once with generous decimals (36), to report a malformed budget early.
-        TokenAmount::parse(&budget, 36).map_err(|e| format!("round_budget: {e}"))?;
-        let config = Self {
-            chain_id: raw.chain_id,
-            token: address("token", &raw.token)?,
-            funder: address("funder", &raw.funder)?,
-            committee: address("committee", &raw.committee)?,
-            start: moment("start", &raw.start)?,
-            round_duration: span("round_duration", &raw.round_duration)?,
-            round_count: raw.round_count,
-            round_budget: budget,
-            root_delay: span("root_delay", &raw.root_delay)?,
-            claim_window: span("claim_window", &raw.claim_window)?,
-        };
-        if config.round_duration == 0 {
-            return Err("round_duration: must be more than zero".into());
-        }
-        if config.round_count == 0 {
-            return Err("round_count: must be at least 1".into());
-        }
-        if config.claim_window <= config.root_delay {
-            return Err("claim_window: must be longer than root_delay".into());
-        }
-        Ok(config)
-    }
-
-    /// The round budget in the token's base units.
-    pub fn budget_units(&self, decimals: u8) -> Result<U256> {
-        TokenAmount::parse(&self.round_budget, decimals)
-            .map(|a| a.units)
-            .map_err(|e| Error::Other(format!("round_budget: {e}")))
-    }
-}
-
-/// What `podium deploy` records about a deployment (JSON, next to the program file).
+/// What `podium deploy` records about a deployment (JSON, next to the program file): the program's
+/// one source for the commands that follow (chain, distributor, token, decimals, budget, timeline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(try_from = "RecordJson", into = "RecordJson")]
 pub struct Deployment {
     /// [`DEPLOYMENT_FORMAT`].
     pub format: String,
@@ -181,21 +43,100 @@ pub struct Deployment {
     pub funder: Address,
     /// The first committee.
     pub committee: Address,
-    /// Start of round 1 (unix seconds).
-    pub start: u64,
-    /// Seconds per round.
-    pub round_duration: u64,
-    /// Number of rounds.
-    pub round_count: u64,
-    /// Most a round pays, base units (decimal string).
-    pub round_budget: String,
-    /// Seconds between posting and claimability.
-    pub root_delay: u64,
-    /// Seconds claims stay open after the program ends.
-    pub claim_window: u64,
+    /// Rounds and windows.
+    pub timeline: Timeline,
+    /// Most a round pays, in the token's base units (not whole tokens).
+    pub round_budget: U256,
+}
+
+/// The record's JSON (`podium-deployment-v1`) field by field, in the order it has always been
+/// written, so records written before [`Deployment`] grouped its timeline still read, and new ones
+/// are byte for byte what they were.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RecordJson {
+    format: String,
+    chain_id: u64,
+    distributor: Address,
+    block: u64,
+    transaction: B256,
+    deployer: Address,
+    token: Address,
+    decimals: u8,
+    funder: Address,
+    committee: Address,
+    start: u64,
+    round_duration: u64,
+    round_count: u64,
+    /// Base units, a decimal string.
+    round_budget: String,
+    root_delay: u64,
+    claim_window: u64,
+}
+
+impl TryFrom<RecordJson> for Deployment {
+    type Error = String;
+
+    fn try_from(r: RecordJson) -> Result<Self, String> {
+        let round_budget = U256::from_str_radix(&r.round_budget, 10).map_err(|_| {
+            format!(
+                "roundBudget {:?} is not a whole number of base units",
+                r.round_budget
+            )
+        })?;
+        Ok(Self {
+            format: r.format,
+            chain_id: r.chain_id,
+            distributor: r.distributor,
+            block: r.block,
+            transaction: r.transaction,
+            deployer: r.deployer,
+            token: r.token,
+            decimals: r.decimals,
+            funder: r.funder,
+            committee: r.committee,
+            timeline: Timeline {
+                start: r.start,
+                round_duration: r.round_duration,
+                round_count: r.round_count,
+                root_delay: r.root_delay,
+                claim_window: r.claim_window,
+            },
+            round_budget,
+        })
+    }
+}
+
+impl From<Deployment> for RecordJson {
+    fn from(d: Deployment) -> Self {
+        let t = d.timeline;
+        Self {
+            format: d.format,
+            chain_id: d.chain_id,
+            distributor: d.distributor,
+            block: d.block,
+            transaction: d.transaction,
+            deployer: d.deployer,
+            token: d.token,
+            decimals: d.decimals,
+            funder: d.funder,
+            committee: d.committee,
+            start: t.start,
+            round_duration: t.round_duration,
+            round_count: t.round_count,
+            round_budget: d.round_budget.to_string(),
+            root_delay: t.root_delay,
+            claim_window: t.claim_window,
+        }
+    }
 }
 
 impl Deployment {
+    /// The round budget with the token's decimals, for printing and comparing.
+    pub fn budget(&self) -> TokenAmount {
+        TokenAmount::from_units(self.round_budget, self.decimals)
+    }
+
     /// The record's path for a program file: `program.toml` → `program.deployment.json`.
     pub fn path_for(config: &Path) -> PathBuf {
         let stem = config
@@ -237,6 +178,40 @@ impl Deployment {
             path,
             &(serde_json::to_string_pretty(self).expect("serialisable") + "\n"),
         )
+    }
+}
+
+/// A distributor's constructor arguments: what `podium deploy` (and the test chains) deploy.
+#[derive(Debug, Clone)]
+pub struct DistributorParams {
+    /// Token paid out.
+    pub token: Address,
+    /// Receives leftovers.
+    pub funder: Address,
+    /// Posts roots.
+    pub committee: Address,
+    /// Rounds and windows.
+    pub timeline: Timeline,
+    /// Most a round pays, in the token's base units (not whole tokens).
+    pub round_budget: U256,
+}
+
+impl DistributorParams {
+    /// The constructor's init code (bytecode and encoded arguments).
+    pub fn init_code(&self) -> Vec<u8> {
+        let t = &self.timeline;
+        let args = PodiumDistributor::constructorCall {
+            token: self.token,
+            funder: self.funder,
+            initialCommittee: self.committee,
+            programStart: U256::from(t.start),
+            roundDuration: U256::from(t.round_duration),
+            roundCount: U256::from(t.round_count),
+            roundBudget: self.round_budget,
+            rootDelay: U256::from(t.root_delay),
+            claimWindow: U256::from(t.claim_window),
+        };
+        [PodiumDistributor::BYTECODE.to_vec(), args.abi_encode()].concat()
     }
 }
 
@@ -333,62 +308,48 @@ impl DistributorOpts {
 mod tests {
     use super::*;
 
-    const GOOD: &str = r#"
-chain_id = 42161
-token = "0x289ba1701C2F088cf0faf8B3705246331cB8A839"
-funder = "0x1111111111111111111111111111111111111111"
-committee = "0x2222222222222222222222222222222222222222"
-start = 2026-12-07T00:00:00Z
-round_duration = "7d"
-round_count = 3
-round_budget = "7000"
-root_delay = "2d"
-claim_window = "90d"
+    /// A record as `podium deploy` wrote it before the timeline was grouped: it still reads, and
+    /// writing it back gives the same bytes.
+    #[test]
+    fn records_keep_their_format_byte_for_byte() {
+        let written = r#"{
+  "format": "podium-deployment-v1",
+  "chainId": 42161,
+  "distributor": "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+  "block": 1,
+  "transaction": "0x1111111111111111111111111111111111111111111111111111111111111111",
+  "deployer": "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+  "token": "0x289ba1701c2f088cf0faf8b3705246331cb8a839",
+  "decimals": 18,
+  "funder": "0x1111111111111111111111111111111111111111",
+  "committee": "0x2222222222222222222222222222222222222222",
+  "start": 1796601600,
+  "roundDuration": 604800,
+  "roundCount": 3,
+  "roundBudget": "7000000000000000000000",
+  "rootDelay": 172800,
+  "claimWindow": 7776000
+}
 "#;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("program.deployment.json");
+        std::fs::write(&path, written).unwrap();
+        let record = Deployment::read(&path).unwrap();
+        assert_eq!(record.timeline.round_count, 3);
+        assert_eq!(record.timeline.claim_window, 7_776_000);
+        assert_eq!(record.budget().to_string(), "7000");
+        record.write_atomic(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
 
-    #[test]
-    fn parses_a_program() {
-        let c = ProgramConfig::parse(GOOD).unwrap();
-        assert_eq!(c.chain_id, 42161);
-        assert_eq!(c.start, parse_utc("2026-12-07").unwrap());
-        assert_eq!(c.round_duration, 604_800);
-        assert_eq!(
-            c.budget_units(18).unwrap(),
-            U256::from(7000u64) * U256::from(10u64).pow(U256::from(18))
-        );
-    }
-
-    #[test]
-    fn names_the_bad_field() {
-        let bad = GOOD.replace("\"7d\"", "\"7 days\"");
+        std::fs::write(
+            &path,
+            written.replace("\"7000000000000000000000\"", "\"7000.5\""),
+        )
+        .unwrap();
+        let err = Deployment::read(&path).unwrap_err().to_string();
         assert!(
-            ProgramConfig::parse(&bad)
-                .unwrap_err()
-                .starts_with("round_duration:")
-        );
-        let bad = GOOD.replace("\"7000\"", "\"7,000\"");
-        assert!(
-            ProgramConfig::parse(&bad)
-                .unwrap_err()
-                .starts_with("round_budget:")
-        );
-        let bad = GOOD.replace("0x1111111111111111111111111111111111111111", "0x11");
-        assert!(
-            ProgramConfig::parse(&bad)
-                .unwrap_err()
-                .starts_with("funder:")
-        );
-        let bad = GOOD.replace("\"90d\"", "\"1d\"");
-        assert!(
-            ProgramConfig::parse(&bad)
-                .unwrap_err()
-                .starts_with("claim_window:")
-        );
-        let bad = format!("{GOOD}\nextra = 1\n");
-        assert!(
-            ProgramConfig::parse(&bad)
-                .unwrap_err()
-                .contains("unknown field")
+            err.contains("roundBudget \"7000.5\" is not a whole number of base units"),
+            "{err}"
         );
     }
 

@@ -141,12 +141,14 @@ async fn refuses_a_reverting_call_with_the_reason_in_words_and_sends_nothing() {
         token,
         funder: committee.address(),
         committee: committee.address(),
-        start,
-        round_duration: 7 * DAY,
-        round_count: 3,
+        timeline: anvil::Timeline {
+            start,
+            round_duration: 7 * DAY,
+            round_count: 3,
+            root_delay: DAY,
+            claim_window: 30 * DAY,
+        },
         round_budget: U256::from(10u64).pow(U256::from(21)),
-        root_delay: DAY,
-        claim_window: 30 * DAY,
     };
     let distributor = anvil::deploy_distributor(&chain, &committee, &params)
         .await

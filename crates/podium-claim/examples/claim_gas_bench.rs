@@ -68,12 +68,14 @@ async fn main() {
         token,
         funder: committee.address(),
         committee: committee.address(),
-        start: now + 100,
-        round_duration: 7 * DAY,
-        round_count: ROUNDS,
+        timeline: anvil::Timeline {
+            start: now + 100,
+            round_duration: 7 * DAY,
+            round_count: ROUNDS,
+            root_delay: DAY,
+            claim_window: 90 * DAY,
+        },
         round_budget: budget,
-        root_delay: DAY,
-        claim_window: 90 * DAY,
     };
     let distributor = anvil::deploy_distributor(&chain, &committee, &params)
         .await
@@ -141,9 +143,12 @@ async fn main() {
             .collect();
         let total = leaves.iter().map(|l| l.amount).sum();
         let tree = StandardTree::of(leaves).expect("tree");
-        anvil::warp(&chain, params.start + round * params.round_duration)
-            .await
-            .expect("anvil::warp");
+        anvil::warp(
+            &chain,
+            params.timeline.start + round * params.timeline.round_duration,
+        )
+        .await
+        .expect("anvil::warp");
         let post = PodiumDistributor::postRootCall {
             round: U256::from(round),
             root: tree.root(),

@@ -43,7 +43,7 @@ pub async fn read_view(
     let round_count = t.round_count;
     let mut view = ChainView {
         now: 0,
-        claim_deadline: t.claim_deadline,
+        claim_deadline: t.claim_deadline(),
         round_count,
         rounds: BTreeMap::new(),
         claimed: BTreeSet::new(),

@@ -537,7 +537,7 @@ async fn a_tampered_distributor_file_is_refused_before_sending() {
     env.make_valid().await;
     let c = committee();
     let mut params = env.params.clone();
-    params.start = env.chain.now().await.unwrap() + 10;
+    params.timeline.start = env.chain.now().await.unwrap() + 10;
     let second = anvil::deploy_distributor(&env.chain, &c, &params)
         .await
         .expect("anvil::deploy_distributor");

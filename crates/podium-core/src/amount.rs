@@ -71,6 +71,39 @@ pub fn toml_amount_text(v: &toml::Value) -> Result<String, AmountError> {
     }
 }
 
+/// An amount as people write it in the program file: whole tokens, an exact decimal (`"7000"`,
+/// `"0.5"`), before the token's decimals are known. Never base units: those are a [`U256`] (or a
+/// [`TokenAmount`]), reached only through [`WholeTokens::to_units`], so the two cannot be mixed up.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct WholeTokens(String);
+
+impl WholeTokens {
+    /// Checks a decimal string (generously, with up to 36 decimal places, so a malformed amount is
+    /// reported before the token's decimals are known) and keeps it as written, trimmed.
+    pub fn parse(input: &str) -> Result<Self, AmountError> {
+        TokenAmount::parse(input, 36)?;
+        Ok(Self(input.trim().to_owned()))
+    }
+
+    /// The amount in base units of a token with `decimals`.
+    pub fn to_units(&self, decimals: u8) -> Result<U256, AmountError> {
+        TokenAmount::parse(&self.0, decimals).map(|a| a.units)
+    }
+
+    /// The decimal text, as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The decimal text, as written.
+impl fmt::Display for WholeTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A token amount in base units, with the decimals needed to print it for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TokenAmount {

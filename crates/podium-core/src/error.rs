@@ -124,6 +124,15 @@ pub enum Error {
     /// The inputs describe a payout that cannot be represented (for instance an overflow).
     #[error("allocation: {0}")]
     Allocation(String),
+    /// The program file (`program.toml`) cannot be read or has a field we reject (the message names
+    /// the field).
+    #[error("{}: {message}", path.display())]
+    Program {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A snapshot directory (`podium snapshot`) is malformed or a file in it changed since.
     #[error("{}: {message}", path.display())]
     Snapshot {

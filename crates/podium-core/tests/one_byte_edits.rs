@@ -76,6 +76,7 @@ fn every_one_byte_edit_is_caught_or_changes_nothing() {
         chain_id: Some((CHAIN, "the deployment record".into())),
         distributor: Some((distributor(), "the deployment record".into())),
         token_decimals: None,
+        round_budget: None,
     };
     let differences = |f: &DistributionFile| -> usize {
         match f.check().unwrap() {

@@ -88,10 +88,10 @@ pub(crate) fn build_with(
     let program = ProgramConfig::read(&request.program).wrap_err("reading the program file")?;
     ensure!(!request.rounds.is_empty(), "no rounds to report on");
     ensure!(
-        request.rounds.len() as u64 <= program.round_count,
+        request.rounds.len() as u64 <= program.timeline.round_count,
         "{} rounds given, but the program has {}",
         request.rounds.len(),
-        program.round_count
+        program.timeline.round_count
     );
     let mut warnings = Vec::new();
     let mut loaded = Vec::with_capacity(request.rounds.len());
@@ -148,7 +148,7 @@ pub(crate) fn build_with(
     ) in loaded.iter().zip(all_metrics)
     {
         let r = rules.round;
-        let start = program.start + (r - 1) * program.round_duration;
+        let start = program.timeline.start + (r - 1) * program.timeline.round_duration;
         let chain = match (&facts, &claims) {
             (Some(f), Some(c)) => {
                 let posted = f.posted.get(&r).cloned();
@@ -176,7 +176,7 @@ pub(crate) fn build_with(
             .first()
             .copied()
             .filter(|t| thresholds.iter().all(|x| x == t));
-        let window = (start, start + program.round_duration);
+        let window = (start, start + program.timeline.round_duration);
         let registered = facts
             .as_ref()
             .and_then(|f| f.registrations.as_ref())
@@ -246,8 +246,8 @@ fn load_round(
     warnings.extend(scores.warnings().iter().map(|w| format!("round {n}: {w}")));
     let allocation =
         allocate(&rules, &scores).wrap_err_with(|| format!("computing round {n}'s payouts"))?;
-    if let Ok(budget) = TokenAmount::parse(&program.round_budget, rules.decimals)
-        && rules.budget > budget.units
+    if let Ok(budget) = program.round_budget.to_units(rules.decimals)
+        && rules.budget > budget
     {
         warnings.push(format!(
             "round {n}: the rules' budget {} is above the program's round budget {}: the contract \

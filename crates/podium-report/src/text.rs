@@ -23,12 +23,12 @@ impl Report {
             "Program {} on chain {}: {} rounds of {} {sym} from {}, {} each; root delay {}, claim window {}\n",
             self.program_path.display(),
             p.chain_id,
-            p.round_count,
+            p.timeline.round_count,
             p.round_budget,
-            utc(p.start),
-            duration(p.round_duration),
-            duration(p.root_delay),
-            duration(p.claim_window),
+            utc(p.timeline.start),
+            duration(p.timeline.round_duration),
+            duration(p.timeline.root_delay),
+            duration(p.timeline.claim_window),
         );
 
         let mut t = table(&[

@@ -136,12 +136,14 @@ fn deploy_two_rounds(node: &Anvil, chain: &Chain, dir: &Path, start_in: u64) -> 
         token,
         funder: owner,
         committee: owner,
-        start,
-        round_duration: WEEK,
-        round_count: 2,
+        timeline: anvil::Timeline {
+            start,
+            round_duration: WEEK,
+            round_count: 2,
+            root_delay: DAY,
+            claim_window: 60 * DAY,
+        },
         round_budget: tokens(100),
-        root_delay: DAY,
-        claim_window: 60 * DAY,
     };
     let distributor = block_on(anvil::deploy_distributor(chain, &committee, &params))
         .expect("anvil::deploy_distributor");

@@ -104,12 +104,14 @@ impl Env {
             token,
             funder: c.address(),
             committee: c.address(),
-            start: now + 10,
-            round_duration,
-            round_count: 10,
+            timeline: anvil::Timeline {
+                start: now + 10,
+                round_duration,
+                round_count: 10,
+                root_delay,
+                claim_window: 60 * DAY,
+            },
             round_budget: lpt(1_000),
-            root_delay,
-            claim_window: 60 * DAY,
         };
         let distributor = anvil::deploy_distributor(&chain, &c, &params)
             .await
@@ -163,7 +165,7 @@ impl Env {
     }
 
     pub fn ends_at(&self, round: u64) -> u64 {
-        self.params.start + round * self.params.round_duration
+        self.params.timeline.start + round * self.params.timeline.round_duration
     }
 
     /// The leaves of a round: the orchestrator gets `amount`, three others a little.
@@ -257,7 +259,7 @@ impl Env {
     /// Warps until every posted root is valid.
     pub async fn make_valid(&self) {
         let now = self.chain.now().await.unwrap();
-        anvil::warp(&self.chain, now + self.params.root_delay + 1)
+        anvil::warp(&self.chain, now + self.params.timeline.root_delay + 1)
             .await
             .expect("anvil::warp");
     }

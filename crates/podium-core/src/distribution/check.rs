@@ -22,6 +22,8 @@ pub struct Target {
     pub distributor: Option<(Address, String)>,
     /// The token's address and `decimals()`.
     pub token_decimals: Option<(Address, u8)>,
+    /// The program's round budget (base units) and where it comes from.
+    pub round_budget: Option<(U256, String)>,
 }
 
 impl DistributionFile {
@@ -295,6 +297,15 @@ impl DistributionFile {
             out.push(Difference::Distributor {
                 file: self.distributor,
                 expected: *address,
+                source: source.clone(),
+            });
+        }
+        if let Some((round_budget, source)) = &target.round_budget
+            && self.budget.0 > *round_budget
+        {
+            out.push(Difference::RoundBudget {
+                file: self.budget.0,
+                round_budget: *round_budget,
                 source: source.clone(),
             });
         }

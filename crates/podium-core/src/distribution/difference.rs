@@ -243,6 +243,17 @@ pub enum Difference {
         /// Where `expected` comes from.
         source: String,
     },
+    /// A budget above the program's round budget (the most the distributor lets a round pay).
+    RoundBudget {
+        /// `budget` in the file.
+        #[serde(serialize_with = "decimal")]
+        file: U256,
+        /// The program's round budget.
+        #[serde(serialize_with = "decimal")]
+        round_budget: U256,
+        /// Where `round_budget` comes from.
+        source: String,
+    },
     /// Other decimals than the distributor's token has.
     TokenDecimals {
         /// In the file.
@@ -464,6 +475,14 @@ impl fmt::Display for Difference {
                 f,
                 "the file names no distributor, but {source} says {}",
                 c(expected)
+            ),
+            Self::RoundBudget {
+                file,
+                round_budget,
+                source,
+            } => write!(
+                f,
+                "budget is {file} but {source} lets a round pay at most {round_budget} (base units)"
             ),
             Self::TokenDecimals {
                 file,

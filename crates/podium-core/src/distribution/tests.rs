@@ -270,6 +270,7 @@ fn target_differences_name_their_source() {
         chain_id: Some((42161, "the deployment record".into())),
         distributor: Some((Address::repeat_byte(1), "the deployment record".into())),
         token_decimals: Some((Address::repeat_byte(2), 6)),
+        round_budget: None,
     };
     let all: Vec<String> = file
         .compare_target(&target)

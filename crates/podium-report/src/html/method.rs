@@ -117,20 +117,23 @@ impl Report {
                     addr(&p.committee)
                 )),
             ],
-            vec![text("start of round 1"), text(utc(p.start))],
-            vec![text("round duration"), text(duration(p.round_duration))],
-            vec![text("rounds"), text(p.round_count.to_string())],
+            vec![text("start of round 1"), text(utc(p.timeline.start))],
+            vec![
+                text("round duration"),
+                text(duration(p.timeline.round_duration)),
+            ],
+            vec![text("rounds"), text(p.timeline.round_count.to_string())],
             vec![
                 text("budget per round"),
                 text(format!("{} {}", p.round_budget, self.symbol)),
             ],
             vec![
                 text("root delay (challenge window)"),
-                text(duration(p.root_delay)),
+                text(duration(p.timeline.root_delay)),
             ],
             vec![
                 text("claim window after the last round"),
-                text(duration(p.claim_window)),
+                text(duration(p.timeline.claim_window)),
             ],
         ];
         if let Some(f) = &self.chain {

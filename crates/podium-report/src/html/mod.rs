@@ -123,19 +123,19 @@ impl Report {
             o,
             r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="generator" content="podium {}"><title>Program report: {} rounds of {} {}</title><style>{CSS}</style></head><body><main>"#,
             env!("CARGO_PKG_VERSION"),
-            p.round_count,
-            esc(&p.round_budget),
+            p.timeline.round_count,
+            esc(p.round_budget.as_str()),
             esc(sym)
         );
         let _ = write!(
             o,
             r#"<h1>Program report</h1><p class="lede">{} of {} rounds reported, {} {} per round, rounds of {} from {} on chain {}. Made by <code>podium report</code> from the program file <code>{}</code> and each round's rules, scores and distribution file{}.</p>"#,
             self.rounds.len(),
-            p.round_count,
-            esc(&p.round_budget),
+            p.timeline.round_count,
+            esc(p.round_budget.as_str()),
             esc(sym),
-            duration(p.round_duration),
-            utc(p.start),
+            duration(p.timeline.round_duration),
+            utc(p.timeline.start),
             p.chain_id,
             esc(&self.program_path.display().to_string()),
             match &self.chain {

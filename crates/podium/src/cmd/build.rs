@@ -8,9 +8,11 @@ use std::{
 use alloy_primitives::{Address, B256};
 use clap::Args;
 use eyre::{WrapErr, bail};
+use podium_chain::Deployment;
 use podium_core::{
     Allocation, Built, Meta, Rules, ScoreSet, allocate,
     allocation::{Adjustment, RegionOutcome, Row},
+    program::check_rules_against_deployment,
 };
 use serde::{Serialize, ser::SerializeSeq};
 use serde_json::json;
@@ -37,10 +39,14 @@ pub(crate) struct BuildArgs {
     /// Where to write the distribution file.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// The chain the round is paid on, recorded in the file.
+    /// The deployment record written by `podium deploy`: the chain id and distributor recorded in
+    /// the file come from it, and the rules must keep within its round budget and decimals.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["chain_id", "distributor"])]
+    deployment: Option<PathBuf>,
+    /// The chain the round is paid on, recorded in the file (without a deployment record).
     #[arg(long, value_name = "ID")]
     chain_id: Option<u64>,
-    /// The distributor contract, recorded in the file.
+    /// The distributor contract, recorded in the file (without a deployment record).
     #[arg(long, value_name = "ADDR", value_parser = parse_addr)]
     distributor: Option<Address>,
     /// Replace the output file if it exists.
@@ -59,6 +65,20 @@ impl BuildArgs {
                 self.round
             );
         }
+        let (chain_id, distributor) = match &self.deployment {
+            Some(path) => {
+                let record = Deployment::read(path).wrap_err("reading the deployment record")?;
+                check_rules_against_deployment(
+                    &rules,
+                    &self.rules,
+                    path,
+                    record.round_budget,
+                    record.decimals,
+                )?;
+                (Some(record.chain_id), Some(record.distributor))
+            }
+            None => (self.chain_id, self.distributor),
+        };
         let scores = ScoreSet::from_files(&self.scores).wrap_err("reading the scores")?;
         for w in scores.warnings() {
             eprintln!("warning: {w}");
@@ -82,13 +102,7 @@ impl BuildArgs {
         for w in &warnings {
             eprintln!("warning: {w}");
         }
-        let meta = Meta::for_round(
-            &rules,
-            &scores,
-            &allocation,
-            self.chain_id,
-            self.distributor,
-        );
+        let meta = Meta::for_round(&rules, &scores, &allocation, chain_id, distributor);
         let built = Built::new(&allocation, meta).wrap_err("building the Merkle tree")?;
         built
             .write_atomic(&self.out)

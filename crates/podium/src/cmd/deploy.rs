@@ -7,10 +7,8 @@ use clap::Args;
 use eyre::{WrapErr, bail};
 use podium_chain::{
     RpcOpts,
-    alloy::{primitives::U256, sol_types::SolConstructor},
-    bindings::PodiumDistributor,
     distributor::token_info,
-    program::{DEPLOYMENT_FORMAT, Deployment, ProgramConfig},
+    program::{DEPLOYMENT_FORMAT, Deployment, DistributorParams, ProgramConfig},
     send::Call,
     time::{duration, utc},
 };
@@ -62,7 +60,10 @@ impl DeployArgs {
             &format!("chain_id in {}", self.config.display()),
         )?;
         let token = token_info(&chain, config.token).await?;
-        let budget = config.budget_units(token.decimals)?;
+        let budget = config
+            .round_budget
+            .to_units(token.decimals)
+            .map_err(|e| eyre::eyre!("round_budget: {e}"))?;
         // Deploying is the one sending command on the wallet path only: a Safe Transaction Builder
         // batch and raw calldata are calls *to* an address, and a creation has none (a Safe would
         // need a CreateCall delegatecall, another contract), and the record needs the deployer and
@@ -70,18 +71,15 @@ impl DeployArgs {
         // --calldata, and the record (not a `Delivery`) is what deploy prints.
         let wallet = self.signer.load().await?;
 
-        let args = PodiumDistributor::constructorCall {
+        let t = config.timeline;
+        let init_code = DistributorParams {
             token: config.token,
             funder: config.funder,
-            initialCommittee: config.committee,
-            programStart: U256::from(config.start),
-            roundDuration: U256::from(config.round_duration),
-            roundCount: U256::from(config.round_count),
-            roundBudget: budget,
-            rootDelay: U256::from(config.root_delay),
-            claimWindow: U256::from(config.claim_window),
-        };
-        let init_code = [PodiumDistributor::BYTECODE.to_vec(), args.abi_encode()].concat();
+            committee: config.committee,
+            timeline: t,
+            round_budget: budget,
+        }
+        .init_code();
         let sender = self.signer.sender(&chain, &wallet, token.units());
         let sent = sender
             .send(&Call::deploy(init_code, "deploy PodiumDistributor"))
@@ -104,12 +102,8 @@ impl DeployArgs {
             decimals: token.decimals,
             funder: config.funder,
             committee: config.committee,
-            start: config.start,
-            round_duration: config.round_duration,
-            round_count: config.round_count,
-            round_budget: budget.to_string(),
-            root_delay: config.root_delay,
-            claim_window: config.claim_window,
+            timeline: t,
+            round_budget: budget,
         };
         record.write_atomic(&record_path)?;
 
@@ -118,7 +112,6 @@ impl DeployArgs {
             v["recordPath"] = record_path.display().to_string().into();
             print_json(&v)?;
         } else {
-            let end = config.start + config.round_duration * config.round_count;
             println!(
                 "deployed PodiumDistributor at {} on chain {}",
                 addr(&address),
@@ -134,21 +127,21 @@ impl DeployArgs {
             println!("  committee      {}", addr(&config.committee));
             println!(
                 "  rounds         {} × {} from {} (ends {})",
-                config.round_count,
-                duration(config.round_duration),
-                utc(config.start),
-                utc(end)
+                t.round_count,
+                duration(t.round_duration),
+                utc(t.start),
+                utc(t.program_end())
             );
             println!(
                 "  round budget   {} {}",
                 tokens(budget, token.decimals),
                 token.symbol
             );
-            println!("  root delay     {}", duration(config.root_delay));
+            println!("  root delay     {}", duration(t.root_delay));
             println!(
                 "  claim window   {} (claims close {})",
-                duration(config.claim_window),
-                utc(end + config.claim_window)
+                duration(t.claim_window),
+                utc(t.claim_deadline())
             );
             println!("  record         {}", record_path.display());
         }

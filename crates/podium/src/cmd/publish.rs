@@ -171,6 +171,7 @@ impl PublishArgs {
             chain_id: Some((record.chain_id, "the deployment record".into())),
             distributor: Some((record.distributor, "the deployment record".into())),
             token_decimals: Some((record.token, record.decimals)),
+            round_budget: Some((record.round_budget, "the deployment record".into())),
         };
         let mut published = Vec::new();
         let mut unbuilt = Vec::new();
@@ -195,12 +196,12 @@ impl PublishArgs {
                 decimals: record.decimals,
                 funder: addr(&record.funder),
                 committee: addr(&record.committee),
-                start: record.start,
-                round_duration: record.round_duration,
-                round_count: record.round_count,
-                round_budget: record.round_budget.clone(),
-                root_delay: record.root_delay,
-                claim_window: record.claim_window,
+                start: record.timeline.start,
+                round_duration: record.timeline.round_duration,
+                round_count: record.timeline.round_count,
+                round_budget: record.round_budget.to_string(),
+                root_delay: record.timeline.root_delay,
+                claim_window: record.timeline.claim_window,
                 deployment_block: record.block,
                 deployment_transaction: record.transaction,
             },

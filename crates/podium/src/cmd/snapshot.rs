@@ -26,6 +26,7 @@ use eyre::{WrapErr, bail, ensure};
 use indicatif::{ProgressBar, ProgressStyle};
 use podium_chain::{
     Deployment, ProgramConfig, RpcOpts,
+    program::Timeline,
     time::{duration, parse_duration, utc},
 };
 use podium_core::{
@@ -100,14 +101,6 @@ pub(crate) struct SnapshotArgs {
     rpc: RpcOpts,
 }
 
-/// The program's timeline, from a deployment record or a program file.
-struct Timeline {
-    chain_id: u64,
-    start: u64,
-    round_duration: u64,
-    round_count: u64,
-}
-
 /// One planned request and where its answer goes.
 struct Planned {
     endpoint: &'static str,
@@ -129,16 +122,15 @@ struct Fetched {
 
 impl SnapshotArgs {
     pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
-        let timeline = self.timeline()?;
+        let (chain_id, timeline) = self.timeline()?;
         let n = self.round;
-        ensure!(
-            (1..=timeline.round_count).contains(&n),
-            "round {n} is not in the program: it has rounds 1 to {}",
-            timeline.round_count
-        );
-        let end = timeline.start + n * timeline.round_duration;
-        let round_start = end - timeline.round_duration;
-        let (now, clock) = self.now(timeline.chain_id)?;
+        let Some((round_start, end)) = timeline.round_window(n) else {
+            bail!(
+                "round {n} is not in the program: it has rounds 1 to {}",
+                timeline.round_count
+            );
+        };
+        let (now, clock) = self.now(chain_id)?;
         if now < end {
             bail!(
                 "round {n} ends at {} ({} from now by {clock}): its leaderboard window is not complete \
@@ -314,24 +306,15 @@ impl SnapshotArgs {
         })
     }
 
-    fn timeline(&self) -> eyre::Result<Timeline> {
+    /// The program's chain and timeline, from a deployment record or a program file.
+    fn timeline(&self) -> eyre::Result<(u64, Timeline)> {
         if let Some(path) = &self.deployment {
             let d = Deployment::read(path)?;
-            return Ok(Timeline {
-                chain_id: d.chain_id,
-                start: d.start,
-                round_duration: d.round_duration,
-                round_count: d.round_count,
-            });
+            return Ok((d.chain_id, d.timeline));
         }
         if let Some(path) = &self.program {
             let p = ProgramConfig::read(path)?;
-            return Ok(Timeline {
-                chain_id: p.chain_id,
-                start: p.start,
-                round_duration: p.round_duration,
-                round_count: p.round_count,
-            });
+            return Ok((p.chain_id, p.timeline));
         }
         bail!(
             "which program? pass --deployment FILE (written by podium deploy) or --program FILE (or set \

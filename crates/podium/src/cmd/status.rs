@@ -114,8 +114,8 @@ fn to_json(o: &Overview, chain_id: u64) -> serde_json::Value {
             "start": t.start,
             "roundDuration": t.round_duration,
             "roundCount": t.round_count,
-            "programEnd": t.program_end,
-            "claimDeadline": t.claim_deadline,
+            "programEnd": t.program_end(),
+            "claimDeadline": t.claim_deadline(),
             "rootDelay": t.root_delay,
             "claimWindow": t.claim_window,
         },
@@ -196,10 +196,10 @@ fn print_human(o: &Overview, chain_id: u64) {
         amount(o.sweepable)
     );
     let t = &o.timeline;
-    println!("program end  {}", utc(t.program_end));
+    println!("program end  {}", utc(t.program_end()));
     println!(
         "claims close {} (posting closes then too)",
-        utc(t.claim_deadline)
+        utc(t.claim_deadline())
     );
     println!("committee    {}", addr(&o.committee));
     if !o.pending_committee.is_zero() {

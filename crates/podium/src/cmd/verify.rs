@@ -1,18 +1,19 @@
 //! `podium verify`: check every field of a distribution file: against itself (tree, proofs, totals,
 //! checksummed addresses), given the inputs against the rules and scores (round, budget, decimals,
-//! payouts, digests), given the deployment against its chain id and distributor, and given a node
-//! against the token's `decimals()`. What was not checked is said as plainly as what was.
+//! payouts, digests), given the deployment against its chain id, distributor and decimals (rules that
+//! contradict the record are refused), and given a node against the token's `decimals()`. What was not checked is said as plainly as what was.
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use eyre::WrapErr;
 use podium_chain::{
-    DistributorOpts, RpcOpts, bindings::PodiumDistributor, distributor::token_info,
+    Deployment, DistributorOpts, RpcOpts, bindings::PodiumDistributor, distributor::token_info,
 };
 use podium_core::{
     DistributionFile, Rules, ScoreSet, allocate,
     distribution::{Difference, Target},
+    program::check_rules_against_deployment,
 };
 use serde_json::{Value, json};
 
@@ -21,7 +22,8 @@ use crate::output::{Output, print_json, tokens};
 
 /// Check a distribution file: its tree, proofs, totals and checksummed addresses; given the rules and
 /// the score files, that it pays exactly what they say in the rules' decimals; given the deployment
-/// (--deployment), that it names its chain and distributor; given a node (--rpc-url), that it counts
+/// (--deployment), that it names its chain and distributor and counts in its token's decimals (and
+/// that the rules keep within its round budget and decimals); given a node (--rpc-url), that it counts
 /// in the token's decimals. Prints "match" or every difference, one sentence each (exit 1).
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
@@ -49,6 +51,8 @@ struct Checked {
     chain_id: bool,
     distributor: bool,
     token_decimals: bool,
+    /// The decimals were checked against the deployment record's (no node asked).
+    record_decimals: bool,
 }
 
 impl VerifyArgs {
@@ -57,6 +61,7 @@ impl VerifyArgs {
             DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
         let mut checked = Checked::default();
         let target = self.target(&file)?;
+        self.rules_within_deployment()?;
         let inputs = self
             .rules
             .as_deref()
@@ -65,6 +70,7 @@ impl VerifyArgs {
         checked.chain_id = target.chain_id.is_some();
         checked.distributor = target.distributor.is_some();
         checked.token_decimals = target.token_decimals.is_some();
+        checked.record_decimals = checked.token_decimals && self.rpc.rpc_url.is_none();
         let differences = differences(&file, inputs, &target)?;
 
         if output.json() {
@@ -115,6 +121,26 @@ impl VerifyArgs {
         })
     }
 
+    /// With a deployment record and rules: the rules may narrow the record's round budget, never
+    /// contradict it (more budget, other decimals); a contradiction is an error, not a difference,
+    /// since the payouts recomputed from such rules mean nothing.
+    fn rules_within_deployment(&self) -> eyre::Result<()> {
+        let (Some(rules_path), Some(record_path)) = (&self.rules, &self.distributor.deployment)
+        else {
+            return Ok(());
+        };
+        let record = Deployment::read(record_path).wrap_err("reading the deployment record")?;
+        let rules = Rules::from_file(rules_path).wrap_err("reading the rules")?;
+        check_rules_against_deployment(
+            &rules,
+            rules_path,
+            record_path,
+            record.round_budget,
+            record.decimals,
+        )?;
+        Ok(())
+    }
+
     /// The chain, distributor and token decimals to check the file against, from --deployment (or
     /// --distributor and --chain) and, with a node, the chain itself.
     fn target(&self, file: &DistributionFile) -> eyre::Result<Target> {
@@ -132,6 +158,13 @@ impl VerifyArgs {
         if let Some(given) = &given {
             target.distributor = Some((given.address, source.to_owned()));
             target.chain_id = given.chain_id.map(|id| (id, source.to_owned()));
+            // The token's decimals as the record wrote them at deployment; a node, if given, is
+            // asked again below.
+            target.token_decimals = given.record.as_ref().map(|r| (r.token, r.decimals));
+            target.round_budget = given
+                .record
+                .as_ref()
+                .map(|r| (r.round_budget, source.to_owned()));
         }
         if target.chain_id.is_none()
             && let Some(id) = self.rpc.chain
@@ -173,7 +206,9 @@ impl VerifyArgs {
         if target.chain_id.is_none() {
             target.chain_id = Some((node_chain, "the node".to_owned()));
         }
-        target.token_decimals = token.map(|t| (t.address, t.decimals));
+        if let Some(t) = token {
+            target.token_decimals = Some((t.address, t.decimals));
+        }
         Ok(target)
     }
 }
@@ -229,7 +264,12 @@ fn summary(checked: &Checked) -> Vec<&'static str> {
              deploy wrote)"
         }
     });
-    if checked.token_decimals {
+    if checked.record_decimals {
+        lines.push(
+            "checked: the decimals against the deployment record's (the token's decimals() at \
+             deployment)",
+        );
+    } else if checked.token_decimals {
         lines.push("checked: the decimals against the token's decimals()");
     } else {
         lines
