@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {PodiumDistributor} from "../contracts/PodiumDistributor.sol";
 import {IPodiumDistributor} from "../contracts/interfaces/IPodiumDistributor.sol";
 import {DistributorFixture} from "./helpers/DistributorFixture.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -210,6 +211,9 @@ contract PodiumDistributorClaimTest is DistributorFixture {
         vm.warp(_claimDeadline());
         vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.ClaimDeadlinePassed.selector, _claimDeadline()));
         distributor.claimMany(alice, claims);
+        vm.warp(_claimDeadline() + 1 days);
+        vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.ClaimDeadlinePassed.selector, _claimDeadline()));
+        distributor.claimMany(alice, claims);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -282,6 +286,40 @@ contract PodiumDistributorClaimTest is DistributorFixture {
         assertEq(distributor.sweepable(), 0);
     }
 
+    /// Every round counts until the posting deadline, the last one too.
+    function test_RevertWhen_SweepLastRoundNotFinal() public {
+        _postValid(1);
+        _postValid(2);
+        vm.warp(_programEnd() + ROOT_DELAY);
+        assertEq(distributor.sweepable(), 0);
+        vm.expectRevert(abi.encodeWithSelector(IPodiumDistributor.RoundNotFinal.selector, 3));
+        distributor.sweep();
+    }
+
+    /// With no root delay the last root is valid the moment the program ends, and so is the sweep: sweepable()
+    /// says so at that very second.
+    function test_Sweep_AtProgramEndWhenEveryRootIsValid() public {
+        PodiumDistributor d =
+            new PodiumDistributor(token, funder, committee, start, DURATION, ROUNDS, BUDGET, 0, CLAIM_WINDOW);
+        token.mint(funder, 3 * BUDGET);
+        vm.startPrank(funder);
+        token.approve(address(d), 3 * BUDGET);
+        d.fund(3 * BUDGET);
+        vm.stopPrank();
+        uint256 allocated;
+        for (uint256 r = 1; r <= ROUNDS; ++r) {
+            (bytes32 root, uint256 total) = _abc(r);
+            vm.warp(_endOf(r));
+            vm.prank(committee);
+            d.postRoot(r, root, total, "");
+            allocated += total;
+        }
+        assertEq(block.timestamp, _programEnd());
+        assertEq(d.sweepable(), 3 * BUDGET - allocated);
+        d.sweep();
+        assertEq(token.balanceOf(funder), 3 * BUDGET - allocated);
+    }
+
     function test_Sweep_UnallocatedOnceAllRootsValid() public {
         (, uint256 t1) = _postValid(1);
         (, uint256 t2) = _postValid(2);
@@ -329,10 +367,13 @@ contract PodiumDistributorClaimTest is DistributorFixture {
         (, uint256 t1) = _postValid(1);
         vm.warp(_postingDeadline());
         assertEq(uint256(distributor.roundState(2).status), uint256(IPodiumDistributor.RoundStatus.Closed));
+        assertEq(distributor.sweepable(), 3 * BUDGET - t1, "at the deadline's very second");
         vm.expectEmit(address(distributor));
         emit IPodiumDistributor.Swept(funder, 3 * BUDGET - t1, false);
         distributor.sweep();
         assertEq(token.balanceOf(address(distributor)), t1);
+        vm.warp(_postingDeadline() + 1 days);
+        assertEq(uint256(distributor.roundState(3).status), uint256(IPodiumDistributor.RoundStatus.Closed));
     }
 
     function test_Sweep_EverythingAfterDeadline() public {
