@@ -282,6 +282,25 @@ impl Chain {
             .ok_or_else(|| Error::Other(format!("{} returned no latest block", self.url)))?;
         Ok(block.header.timestamp)
     }
+
+    /// Waits until the node answers `eth_blockNumber` again, asking after 0.5 s, then doubling the pause
+    /// up to 5 s, for at most `patience`; whether it came back. Used by whoever has a transaction in
+    /// flight when the node goes away and must not guess what happened to it.
+    pub async fn await_node(&self, patience: Duration) -> bool {
+        let started = std::time::Instant::now();
+        let mut pause = Duration::from_millis(500);
+        loop {
+            if self.provider.get_block_number().await.is_ok() {
+                tracing::info!("the node {} answers again", self.url);
+                return true;
+            }
+            if started.elapsed() >= patience {
+                return false;
+            }
+            tokio::time::sleep(pause.min(patience.saturating_sub(started.elapsed()))).await;
+            pause = (pause * 2).min(Duration::from_secs(5));
+        }
+    }
 }
 
 /// How [`Chain::scan_logs`] sizes its `eth_getLogs` requests, and what it made.

@@ -241,29 +241,20 @@ impl Claimer<'_> {
 
     /// Waits until the node answers again, up to the patience; `Err` when it does not.
     async fn wait_for_node(&self, why: &str) -> Result<()> {
-        let started = Instant::now();
-        let mut wait = Duration::from_millis(500);
         tracing::warn!(
             "lost the node {} ({why}); waiting up to {}s for it to come back",
             self.chain.url,
             self.outage_patience.as_secs()
         );
-        loop {
-            if self.chain.provider.get_block_number().await.is_ok() {
-                tracing::info!("the node {} answers again", self.chain.url);
-                return Ok(());
-            }
-            if started.elapsed() >= self.outage_patience {
-                return Err(Error::Rpc(format!(
-                    "the node {} did not come back within {}s while a claim was in flight; run \
-                     podium-claim again once it is up: it checks the chain first and never pays twice",
-                    self.chain.url,
-                    self.outage_patience.as_secs()
-                )));
-            }
-            tokio::time::sleep(wait).await;
-            wait = (wait * 2).min(Duration::from_secs(5));
+        if self.chain.await_node(self.outage_patience).await {
+            return Ok(());
         }
+        Err(Error::Rpc(format!(
+            "the node {} did not come back within {}s while a claim was in flight; run \
+             podium-claim again once it is up: it checks the chain first and never pays twice",
+            self.chain.url,
+            self.outage_patience.as_secs()
+        )))
     }
 
     async fn latest_block(&self) -> Result<u64> {

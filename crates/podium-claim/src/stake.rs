@@ -24,7 +24,7 @@
 use std::{
     collections::BTreeSet,
     path::{Path, PathBuf},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use podium_chain::{
@@ -388,30 +388,21 @@ impl Staker<'_> {
     }
 
     async fn wait_for_node(&self, why: &Error) -> Result<()> {
-        let started = Instant::now();
-        let mut wait = Duration::from_millis(500);
         tracing::warn!(
             "lost the node {} while staking ({why}); waiting up to {}s for it to come back",
             self.chain.url,
             self.outage_patience.as_secs()
         );
-        loop {
-            if self.chain.provider.get_block_number().await.is_ok() {
-                tracing::info!("the node {} answers again", self.chain.url);
-                return Ok(());
-            }
-            if started.elapsed() >= self.outage_patience {
-                return Err(Error::StakePending(format!(
-                    "the claim is done, but the node {} did not come back within {}s while staking; \
+        if self.chain.await_node(self.outage_patience).await {
+            return Ok(());
+        }
+        Err(Error::StakePending(format!(
+            "the claim is done, but the node {} did not come back within {}s while staking; \
                      a bond may have been sent. Run again once it is up: the next run finds any bond \
                      already made and never bonds twice",
-                    self.chain.url,
-                    self.outage_patience.as_secs()
-                )));
-            }
-            tokio::time::sleep(wait).await;
-            wait = (wait * 2).min(Duration::from_secs(5));
-        }
+            self.chain.url,
+            self.outage_patience.as_secs()
+        )))
     }
 
     /// One pass: `Some(bond)` when every owed claim is staked (by `bond`, the last covering one).
