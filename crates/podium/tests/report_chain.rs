@@ -12,14 +12,14 @@ use std::{fs, path::Path};
 use alloy_primitives::{Address, B256, U256, address};
 use podium_chain::{
     Chain, SendOpts, Sender, Wallet,
-    alloy::sol_types::{SolCall, SolConstructor},
+    alloy::sol_types::SolCall,
     anvil::{self, Anvil},
     bindings::{BondingManagerDouble, IERC20, IPodiumDistributor, PodiumDistributor},
     block_on,
     send::Call,
 };
 use podium_core::DistributionFile;
-use report_support::{attr, elements, podium};
+use report_support::{Deployed, attr, deploy_two_rounds, elements, podium};
 use serde_json::Value;
 
 const DAY: u64 = 86_400;
@@ -114,73 +114,12 @@ fn build_rounds(rounds: &Path, node: &Anvil, distributor: Address) -> Vec<Distri
         .collect()
 }
 
-/// What [`deploy_two_rounds`] put on the chain and in `dir`.
-struct Deployed {
-    token: Address,
-    distributor: Address,
-    bm: Address,
-    program: std::path::PathBuf,
-    start: u64,
-}
-
-/// The test token, a two-round distributor (100 a round, 1-day root delay, 60-day claim window,
-/// funder and committee anvil's account 0) starting `start_in` seconds from now, the BondingManager
-/// double, and the matching program.toml in `dir`.
-fn deploy_two_rounds(node: &Anvil, chain: &Chain, dir: &Path, start_in: u64) -> Deployed {
-    let committee = anvil::dev_wallet(0);
-    let owner = anvil::dev_signer(0).address();
-    let token =
-        block_on(anvil::deploy_test_token(chain, &committee)).expect("anvil::deploy_test_token");
-    let start = block_on(chain.now()).unwrap() + start_in;
-    let params = anvil::DistributorParams {
-        token,
-        funder: owner,
-        committee: owner,
-        start,
-        round_duration: WEEK,
-        round_count: 2,
-        round_budget: tokens(100),
-        root_delay: DAY,
-        claim_window: 60 * DAY,
-    };
-    let distributor = block_on(anvil::deploy_distributor(chain, &committee, &params))
-        .expect("anvil::deploy_distributor");
-    let bm_init = [
-        BondingManagerDouble::BYTECODE.to_vec(),
-        BondingManagerDouble::constructorCall { token }.abi_encode(),
-    ]
-    .concat();
-    let bm = Address::from_word(block_on(send(
-        chain,
-        &committee,
-        None,
-        bm_init,
-        "deploy BondingManagerDouble",
-    )));
-    let program = dir.join("program.toml");
-    fs::write(
-        &program,
-        format!(
-            "chain_id = {}\ntoken = \"{token}\"\nfunder = \"{owner}\"\ncommittee = \"{owner}\"\nstart = {start}\n\
-             round_duration = \"7d\"\nround_count = 2\nround_budget = \"100\"\nroot_delay = \"1d\"\nclaim_window = \"60d\"\n",
-            node.chain_id()
-        ),
-    )
-    .unwrap();
-    Deployed {
-        token,
-        distributor,
-        bm,
-        program,
-        start,
-    }
-}
-
 #[test]
 fn claims_and_stake_from_the_chain() {
-    let node = Anvil::spawn();
-    let chain = block_on(node.chain());
-    let dir = tempfile::tempdir().unwrap();
+    // 200 minted to the committee (also the funder), who funds the distributor with them; 50 to C.
+    let Deployed { fx, bm, program } = deploy_two_rounds(100, |b| b.fund(200).mint(3, 50));
+    let (node, chain, dir) = (&fx.node, &fx.chain, &fx.dir);
+    let (token, distributor, start) = (fx.token, fx.distributor, fx.start);
     let rounds = dir.path().join("rounds");
     let committee = anvil::dev_wallet(0);
     let (a, b, c) = (
@@ -189,17 +128,6 @@ fn claims_and_stake_from_the_chain() {
         anvil::dev_wallet(3),
     );
     let [addr_a, addr_b, addr_c] = [1, 2, 3].map(|i| anvil::dev_signer(i).address());
-    let owner = anvil::dev_signer(0).address();
-
-    let Deployed {
-        token,
-        distributor,
-        bm,
-        program,
-        start,
-    } = deploy_two_rounds(&node, &chain, dir.path(), 100);
-    block_on(anvil::mint(&chain, &committee, token, owner, tokens(200))).expect("anvil::mint");
-    block_on(anvil::mint(&chain, &committee, token, addr_c, tokens(50))).expect("anvil::mint");
 
     // Round 1: A, B, C, D eligible (25 each), E below. Round 2: F joins (20 each).
     scores(
@@ -229,17 +157,6 @@ fn claims_and_stake_from_the_chain() {
 
     let mut post_txs = Vec::new();
     block_on(async {
-        let approve = IERC20::approveCall {
-            spender: distributor,
-            amount: tokens(200),
-        }
-        .abi_encode();
-        send(&chain, &committee, Some(token), approve, "approve").await;
-        let fund = PodiumDistributor::fundCall {
-            amount: tokens(200),
-        }
-        .abi_encode();
-        send(&chain, &committee, Some(distributor), fund, "fund").await;
         for (i, file) in files.iter().enumerate() {
             anvil::warp(&chain, start + (i as u64 + 1) * WEEK + 10)
                 .await
@@ -456,7 +373,6 @@ fn claims_and_stake_from_the_chain() {
         "report with chain data: {}",
         keep.join("report.html").display()
     );
-    node.stop();
 }
 
 /// Runs `podium report` on `node` with `extra` arguments; returns stdout.
@@ -489,9 +405,11 @@ fn report(program: &Path, rounds: &Path, node: &Anvil, extra: &[&str]) -> String
 /// tell another story (D and A first seen in round 1, B and F in round 2), shown beside it.
 #[test]
 fn newly_registered_from_the_bonding_manager() {
-    let node = Anvil::spawn();
-    let chain = block_on(node.chain());
-    let dir = tempfile::tempdir().unwrap();
+    // 100 minted to each of X (the committee), A, B and C.
+    let Deployed { fx, bm, program } =
+        deploy_two_rounds(1_000, |b| (0..4).fold(b, |b, i| b.mint(i, 100)));
+    let (node, chain, dir) = (&fx.node, &fx.chain, &fx.dir);
+    let (token, distributor, start) = (fx.token, fx.distributor, fx.start);
     let rounds = dir.path().join("rounds");
     let committee = anvil::dev_wallet(0);
     let (a, b, c) = (
@@ -501,16 +419,6 @@ fn newly_registered_from_the_bonding_manager() {
     );
     let [addr_x, addr_a, addr_b, addr_c] = [0, 1, 2, 3].map(|i| anvil::dev_signer(i).address());
 
-    let Deployed {
-        token,
-        distributor,
-        bm,
-        program,
-        start,
-    } = deploy_two_rounds(&node, &chain, dir.path(), 1_000);
-    for who in [addr_x, addr_a, addr_b, addr_c] {
-        block_on(anvil::mint(&chain, &committee, token, who, tokens(100))).expect("anvil::mint");
-    }
     scores(&rounds, 1, &[(addr_a, 0.9), (D, 0.6)]);
     scores(
         &rounds,
@@ -708,5 +616,4 @@ fn newly_registered_from_the_bonding_manager() {
         Some(requests),
         "every request counted, refused ones too"
     );
-    node.stop();
 }
