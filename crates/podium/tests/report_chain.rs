@@ -11,7 +11,7 @@ use std::{fs, path::Path};
 
 use alloy_primitives::{Address, B256, U256, address};
 use podium_chain::{
-    Chain, SendOpts, Sender, Wallet,
+    Chain, Wallet,
     alloy::sol_types::SolCall,
     anvil::{self, Anvil},
     bindings::{BondingManagerDouble, IERC20, IPodiumDistributor, PodiumDistributor},
@@ -35,30 +35,12 @@ const E: Address = address!("5555555555555555555555555555555555555555");
 const F: Address = address!("6666666666666666666666666666666666666666");
 const COLD: Address = address!("7777777777777777777777777777777777777777");
 
-async fn send(
-    chain: &Chain,
-    wallet: &Wallet,
-    to: Option<Address>,
-    data: Vec<u8>,
-    what: &str,
-) -> B256 {
-    let opts = SendOpts {
-        timeout: 30,
-        ..SendOpts::default()
-    };
-    let call = match to {
-        Some(to) => Call::new(to, data, what),
-        None => Call::deploy(data, what),
-    };
-    let sent = Sender::new(chain, wallet, &opts, |_| {})
-        .send(&call)
+/// Sends `data` to `to` from `wallet` (quietly, waiting for the receipt); returns the hash.
+async fn send(chain: &Chain, wallet: &Wallet, to: Address, data: Vec<u8>, what: &str) -> B256 {
+    anvil::send(chain, wallet, Call::new(to, data, what))
         .await
-        .unwrap();
-    if to.is_none() {
-        // The deployed address, as the "hash" of a deployment.
-        return sent.receipt.contract_address.unwrap().into_word();
-    }
-    sent.hash
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+        .hash
 }
 
 fn claim_of(file: &DistributionFile, account: Address) -> IPodiumDistributor::Claim {
@@ -168,7 +150,7 @@ fn claims_and_stake_from_the_chain() {
                 uri: format!("round-{}.json", file.round),
             }
             .abi_encode();
-            post_txs.push(send(&chain, &committee, Some(distributor), post, "postRoot").await);
+            post_txs.push(send(&chain, &committee, distributor, post, "postRoot").await);
         }
         let t0 = start + 2 * WEEK + DAY + 100;
         anvil::warp(&chain, t0).await.expect("anvil::warp");
@@ -195,34 +177,20 @@ fn claims_and_stake_from_the_chain() {
             proof: ca.proof,
         }
         .abi_encode();
-        send(&chain, &a, Some(distributor), claim, "A claims round 1").await;
+        send(&chain, &a, distributor, claim, "A claims round 1").await;
         // B claims both rounds in one claimMany; C sends both to a cold wallet.
         let many = PodiumDistributor::claimManyCall {
             account: addr_b,
             claims: vec![claim_of(&files[0], addr_b), claim_of(&files[1], addr_b)],
         }
         .abi_encode();
-        send(
-            &chain,
-            &b,
-            Some(distributor),
-            many,
-            "B claims rounds 1 and 2",
-        )
-        .await;
+        send(&chain, &b, distributor, many, "B claims rounds 1 and 2").await;
         let cold = PodiumDistributor::claimToCall {
             recipient: COLD,
             claims: vec![claim_of(&files[0], addr_c), claim_of(&files[1], addr_c)],
         }
         .abi_encode();
-        send(
-            &chain,
-            &c,
-            Some(distributor),
-            cold,
-            "C claims to a cold wallet",
-        )
-        .await;
+        send(&chain, &c, distributor, cold, "C claims to a cold wallet").await;
 
         // A day later: A bonds its 25 (counts for round 1), then claims round 2.
         anvil::warp(&chain, t0 + DAY).await.expect("anvil::warp");
@@ -230,13 +198,13 @@ fn claims_and_stake_from_the_chain() {
             send(
                 &chain,
                 w,
-                Some(token),
+                token,
                 approve_bm.clone(),
                 "approve BondingManager",
             )
             .await;
         }
-        send(&chain, &a, Some(bm), bond(25, addr_a), "A bonds 25").await;
+        send(&chain, &a, bm, bond(25, addr_a), "A bonds 25").await;
         let ca2 = claim_of(&files[1], addr_a);
         let claim2 = PodiumDistributor::claimCall {
             round: ca2.round,
@@ -246,26 +214,19 @@ fn claims_and_stake_from_the_chain() {
             proof: ca2.proof,
         }
         .abi_encode();
-        send(&chain, &a, Some(distributor), claim2, "A claims round 2").await;
+        send(&chain, &a, distributor, claim2, "A claims round 2").await;
         // C bonds tokens it held anyway: its claims went to the cold wallet, so this is not counted.
-        send(&chain, &c, Some(bm), bond(50, addr_c), "C bonds 50").await;
+        send(&chain, &c, bm, bond(50, addr_c), "C bonds 50").await;
         // Two days after its claim B bonds 30: 25 for round 1, then 5 for round 2.
         anvil::warp(&chain, t0 + 2 * DAY)
             .await
             .expect("anvil::warp");
-        send(&chain, &b, Some(bm), bond(30, addr_b), "B bonds 30").await;
+        send(&chain, &b, bm, bond(30, addr_b), "B bonds 30").await;
         // A bonds its round-2 tokens 8 days after claiming them: outside the week.
         anvil::warp(&chain, t0 + 9 * DAY + 10)
             .await
             .expect("anvil::warp");
-        send(
-            &chain,
-            &a,
-            Some(bm),
-            bond(20, addr_a),
-            "A bonds 20 too late",
-        )
-        .await;
+        send(&chain, &a, bm, bond(20, addr_a), "A bonds 20 too late").await;
     });
 
     let page = dir.path().join("report.html");
@@ -448,12 +409,12 @@ fn newly_registered_from_the_bonding_manager() {
             .abi_encode()
         };
         for w in [&committee, &a, &b, &c] {
-            send(&chain, w, Some(token), approve.clone(), "approve").await;
+            send(&chain, w, token, approve.clone(), "approve").await;
         }
         // Before the program: the committee's key registers (self-bond: TranscoderActivated; terms:
         // TranscoderUpdate).
-        send(&chain, &committee, Some(bm), bond_self(addr_x), "X bonds").await;
-        send(&chain, &committee, Some(bm), terms(100_000), "X sets terms").await;
+        send(&chain, &committee, bm, bond_self(addr_x), "X bonds").await;
+        send(&chain, &committee, bm, terms(100_000), "X sets terms").await;
         let after_x = {
             use podium_chain::alloy::providers::Provider;
             chain.provider.get_block_number().await.unwrap()
@@ -461,20 +422,20 @@ fn newly_registered_from_the_bonding_manager() {
 
         // Round 1: A registers; X updates its terms (already registered).
         anvil::warp(&chain, start + DAY).await.expect("anvil::warp");
-        send(&chain, &a, Some(bm), bond_self(addr_a), "A bonds").await;
-        send(&chain, &a, Some(bm), terms(100_000), "A sets terms").await;
-        send(&chain, &committee, Some(bm), terms(200_000), "X updates").await;
+        send(&chain, &a, bm, bond_self(addr_a), "A bonds").await;
+        send(&chain, &a, bm, terms(100_000), "A sets terms").await;
+        send(&chain, &committee, bm, terms(200_000), "X updates").await;
 
         // Round 2: B registers and sets its terms twice; C registers; A updates its terms.
         anvil::warp(&chain, start + WEEK + DAY)
             .await
             .expect("anvil::warp");
-        send(&chain, &b, Some(bm), bond_self(addr_b), "B bonds").await;
-        send(&chain, &b, Some(bm), terms(100_000), "B sets terms").await;
-        send(&chain, &b, Some(bm), terms(150_000), "B sets terms again").await;
-        send(&chain, &c, Some(bm), bond_self(addr_c), "C bonds").await;
-        send(&chain, &c, Some(bm), terms(100_000), "C sets terms").await;
-        send(&chain, &a, Some(bm), terms(300_000), "A updates").await;
+        send(&chain, &b, bm, bond_self(addr_b), "B bonds").await;
+        send(&chain, &b, bm, terms(100_000), "B sets terms").await;
+        send(&chain, &b, bm, terms(150_000), "B sets terms again").await;
+        send(&chain, &c, bm, bond_self(addr_c), "C bonds").await;
+        send(&chain, &c, bm, terms(100_000), "C sets terms").await;
+        send(&chain, &a, bm, terms(300_000), "A updates").await;
         anvil::warp(&chain, start + 2 * WEEK + DAY)
             .await
             .expect("anvil::warp");
