@@ -16,6 +16,7 @@ use podium_chain::{
     anvil::{self, Anvil},
     bindings::{BondingManagerDouble, IERC20, IPodiumDistributor, PodiumDistributor},
     block_on,
+    fixture::Program,
     send::Call,
 };
 use podium_core::DistributionFile;
@@ -100,8 +101,15 @@ fn build_rounds(rounds: &Path, node: &Anvil, distributor: Address) -> Vec<Distri
 fn claims_and_stake_from_the_chain() {
     // 200 minted to the committee (also the funder), who funds the distributor with them; 50 to C.
     let Deployed { fx, bm, program } = deploy_two_rounds(100, |b| b.fund(200).mint(3, 50));
-    let (node, chain, dir) = (&fx.node, &fx.chain, &fx.dir);
-    let (token, distributor, start) = (fx.token, fx.distributor, fx.start);
+    let Program {
+        node,
+        chain,
+        dir,
+        token,
+        distributor,
+        start,
+        ..
+    } = fx;
     let rounds = dir.path().join("rounds");
     let committee = anvil::dev_wallet(0);
     let (a, b, c) = (
@@ -334,6 +342,7 @@ fn claims_and_stake_from_the_chain() {
         "report with chain data: {}",
         keep.join("report.html").display()
     );
+    node.stop();
 }
 
 /// Runs `podium report` on `node` with `extra` arguments; returns stdout.
@@ -369,8 +378,15 @@ fn newly_registered_from_the_bonding_manager() {
     // 100 minted to each of X (the committee), A, B and C.
     let Deployed { fx, bm, program } =
         deploy_two_rounds(1_000, |b| (0..4).fold(b, |b, i| b.mint(i, 100)));
-    let (node, chain, dir) = (&fx.node, &fx.chain, &fx.dir);
-    let (token, distributor, start) = (fx.token, fx.distributor, fx.start);
+    let Program {
+        node,
+        chain,
+        dir,
+        token,
+        distributor,
+        start,
+        ..
+    } = fx;
     let rounds = dir.path().join("rounds");
     let committee = anvil::dev_wallet(0);
     let (a, b, c) = (
@@ -577,4 +593,5 @@ fn newly_registered_from_the_bonding_manager() {
         Some(requests),
         "every request counted, refused ones too"
     );
+    node.stop();
 }
