@@ -4,7 +4,7 @@
 //! password file for one account, and a temporary directory for the test's files. Every knob has a
 //! default; anvil is stopped when the fixture is dropped (also on panic), as [`Anvil`] is.
 //!
-//! ```ignore
+//! ```text
 //! let fx = Program::builder().round_count(2).fund(200).spawn().await;
 //! ```
 
