@@ -11,9 +11,11 @@
 use std::path::{Path, PathBuf};
 
 use alloy::{
-    primitives::{Address, U256},
+    primitives::{Address, B256, U256},
     sol_types::{SolCall, SolValue},
 };
+
+use podium_core::{Built, Leaf, Meta};
 
 use crate::{
     Chain, Wallet,
@@ -312,6 +314,46 @@ impl Program {
     /// Writes [`Program::program_toml`] for the node's chain to `path`.
     pub fn write_program(&self, path: &Path) {
         std::fs::write(path, self.program_toml(self.node.chain_id())).expect("write program.toml");
+    }
+
+    /// Writes, with podium-core, a distribution file at `path` for round `round` paying `payouts`
+    /// (base units, any order), naming `chain_id` and `distributor` and the program's round budget;
+    /// returns its root.
+    pub fn write_distribution(
+        &self,
+        path: &Path,
+        chain_id: u64,
+        distributor: Address,
+        round: u64,
+        payouts: &[(Address, U256)],
+    ) -> B256 {
+        let mut payouts = payouts.to_vec();
+        payouts.sort();
+        let leaves: Vec<Leaf> = payouts
+            .iter()
+            .enumerate()
+            .map(|(i, &(account, amount))| Leaf {
+                round,
+                index: i as u64,
+                account,
+                amount,
+            })
+            .collect();
+        let meta = Meta {
+            chain_id: Some(chain_id),
+            distributor: Some(distributor),
+            round,
+            total: payouts.iter().map(|p| p.1).sum(),
+            budget: tokens(self.round_budget),
+            decimals: 18,
+            rules_digest: B256::repeat_byte(1),
+            inputs_digest: B256::repeat_byte(2),
+        };
+        let built = Built::from_leaves(leaves, meta).expect("a valid distribution");
+        built
+            .write_atomic(path)
+            .expect("write the distribution file");
+        built.root()
     }
 
     /// Deploys the BondingManager test double for the token, from the committee.

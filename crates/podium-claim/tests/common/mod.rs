@@ -27,7 +27,6 @@ use podium_chain::{
     fixture::Program,
     send::Call,
 };
-use podium_core::{Built, Leaf, Meta};
 
 pub const DAY: u64 = 86_400;
 pub const ROUND: u64 = 7 * DAY;
@@ -150,32 +149,7 @@ impl Env {
         distributor: Address,
         path: &Path,
     ) -> B256 {
-        let mut payouts = payouts.to_vec();
-        payouts.sort();
-        let leaves: Vec<Leaf> = payouts
-            .iter()
-            .enumerate()
-            .map(|(i, &(account, amount))| Leaf {
-                round,
-                index: i as u64,
-                account,
-                amount,
-            })
-            .collect();
-        let total = payouts.iter().map(|p| p.1).sum();
-        let meta = Meta {
-            chain_id: Some(chain_id),
-            distributor: Some(distributor),
-            round,
-            total,
-            budget: self.params.round_budget,
-            decimals: 18,
-            rules_digest: B256::repeat_byte(1),
-            inputs_digest: B256::repeat_byte(2),
-        };
-        let built = Built::from_leaves(leaves, meta).unwrap();
-        built.write_atomic(path).unwrap();
-        built.root()
+        self.write_distribution(path, chain_id, distributor, round, payouts)
     }
 
     /// Warps past the round's end (if needed), writes its file into the rounds directory and posts

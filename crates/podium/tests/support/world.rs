@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use assert_cmd::Command;
 use podium_chain::{
     SendOpts, Sender,
@@ -23,7 +23,6 @@ use podium_chain::{
     fixture::Program,
     send::Call,
 };
-use podium_core::{Built, Leaf, Meta};
 use serde_json::Value;
 
 pub const PASSWORD: &str = "orchestrator pass phrase";
@@ -247,34 +246,9 @@ impl World {
         round: u64,
         payouts: &[(Address, u64)],
     ) -> PathBuf {
-        let mut sorted = payouts.to_vec();
-        sorted.sort();
-        let leaves: Vec<Leaf> = sorted
-            .iter()
-            .enumerate()
-            .map(|(i, (account, amount))| Leaf {
-                round,
-                index: i as u64,
-                account: *account,
-                amount: tokens(*amount),
-            })
-            .collect();
-        let total = leaves.iter().map(|l| l.amount).sum();
-        let meta = Meta {
-            chain_id: Some(self.node.chain_id()),
-            distributor: Some(distributor),
-            round,
-            total,
-            budget: tokens(7000),
-            decimals: 18,
-            rules_digest: B256::repeat_byte(1),
-            inputs_digest: B256::repeat_byte(2),
-        };
+        let payouts: Vec<(Address, U256)> = payouts.iter().map(|&(a, n)| (a, tokens(n))).collect();
         let path = self.path(name);
-        Built::from_leaves(leaves, meta)
-            .unwrap()
-            .write_atomic(&path)
-            .unwrap();
+        self.write_distribution(&path, self.node.chain_id(), distributor, round, &payouts);
         path
     }
 }
