@@ -207,6 +207,12 @@ impl Anvil {
     /// Stops anvil as Ctrl-C would (SIGTERM), so `--state`/`--dump-state` write the chain to disk,
     /// and waits for it to exit (killing it after 20 s).
     pub fn stop(mut self) {
+        self.terminate();
+    }
+
+    /// [`Anvil::stop`] in place, for a test that starts a new node where this one was (replacing it
+    /// drops this one, which then has nothing left to kill).
+    pub fn terminate(&mut self) {
         let pid = self.child.id().to_string();
         let _ = Command::new("kill").args(["-TERM", &pid]).status();
         let started = Instant::now();
@@ -216,7 +222,8 @@ impl Anvil {
             }
             std::thread::sleep(Duration::from_millis(25));
         }
-        // Drop kills it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -279,7 +286,7 @@ pub fn write_keystore(dir: &Path, signer: &PrivateKeySigner, password: &str) -> 
 }
 
 /// Sends `call` from `wallet` quietly, with a 30 s receipt timeout.
-async fn send_quietly(chain: &Chain, wallet: &Wallet, call: Call) -> Result<crate::Sent> {
+pub async fn send(chain: &Chain, wallet: &Wallet, call: Call) -> Result<crate::Sent> {
     let opts = SendOpts {
         timeout: 30,
         ..SendOpts::default()
@@ -305,7 +312,7 @@ pub async fn deploy(
     init_code: Vec<u8>,
     what: &str,
 ) -> Result<Address> {
-    let sent = send_quietly(chain, wallet, Call::deploy(init_code, what)).await?;
+    let sent = send(chain, wallet, Call::deploy(init_code, what)).await?;
     sent.receipt
         .contract_address
         .ok_or_else(|| Error::Other(format!("{what}: the receipt names no contract address")))
@@ -320,7 +327,7 @@ pub async fn mint(
     amount: U256,
 ) -> Result<()> {
     let data = alloy::sol_types::SolCall::abi_encode(&TestToken::mintCall { to, amount });
-    send_quietly(chain, wallet, Call::new(token, data, "mint")).await?;
+    send(chain, wallet, Call::new(token, data, "mint")).await?;
     Ok(())
 }
 

@@ -36,6 +36,8 @@ pub mod anvil;
 #[cfg(feature = "test-utils")]
 mod child;
 #[cfg(feature = "test-utils")]
+pub mod fixture;
+#[cfg(feature = "test-utils")]
 pub mod local_http;
 
 pub use alloy;

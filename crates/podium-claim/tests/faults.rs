@@ -100,10 +100,9 @@ async fn anvil_restarted_from_saved_state_while_waiting_for_the_receipt() {
 
     // Stop the node as Ctrl-C would (it writes its state), with the claim still in its pool.
     let mut env = env;
-    let node = env.node.take().unwrap();
-    let port = node.port();
+    let port = env.node.port();
     let chain_now = env.chain.now().await.unwrap();
-    node.stop();
+    env.node.terminate();
     claimer.wait_for("waiting up to", 30).await;
     // Down until the wall clock has passed the chain's last block.
     while wall_now() <= chain_now + 1 {
@@ -114,7 +113,7 @@ async fn anvil_restarted_from_saved_state_while_waiting_for_the_receipt() {
         .arg("--state")
         .arg(&state_arg)
         .spawn();
-    env.node = Some(node);
+    env.node = node;
 
     let code = claimer.finish(90).await;
     let out = claimer.stdout();
@@ -537,19 +536,16 @@ async fn watch_mode_backs_off_through_an_rpc_outage_and_resumes() {
     );
     watcher.wait_for("round 1: claimed", 60).await;
 
-    let node = env.node.take().unwrap();
-    let port = node.port();
-    node.stop();
+    let port = env.node.port();
+    env.node.terminate();
     watcher
         .wait_for("the node seems down, trying again in 2s", 30)
         .await;
-    env.node = Some(
-        Anvil::builder()
-            .port(port)
-            .arg("--state")
-            .arg(&state_arg)
-            .spawn(),
-    );
+    env.node = Anvil::builder()
+        .port(port)
+        .arg("--state")
+        .arg(&state_arg)
+        .spawn();
     watcher.wait_for("answers again", 60).await;
 
     // The restarted node's clock starts from the wall clock again; posting warps it forward.

@@ -11,15 +11,16 @@ use std::{fs, path::Path};
 
 use alloy_primitives::{Address, B256, U256, address};
 use podium_chain::{
-    Chain, SendOpts, Sender, Wallet,
-    alloy::sol_types::{SolCall, SolConstructor},
+    Chain, Wallet,
+    alloy::sol_types::SolCall,
     anvil::{self, Anvil},
     bindings::{BondingManagerDouble, IERC20, IPodiumDistributor, PodiumDistributor},
     block_on,
+    fixture::Program,
     send::Call,
 };
 use podium_core::DistributionFile;
-use report_support::{attr, elements, podium};
+use report_support::{Deployed, attr, deploy_two_rounds, elements, podium};
 use serde_json::Value;
 
 const DAY: u64 = 86_400;
@@ -35,30 +36,12 @@ const E: Address = address!("5555555555555555555555555555555555555555");
 const F: Address = address!("6666666666666666666666666666666666666666");
 const COLD: Address = address!("7777777777777777777777777777777777777777");
 
-async fn send(
-    chain: &Chain,
-    wallet: &Wallet,
-    to: Option<Address>,
-    data: Vec<u8>,
-    what: &str,
-) -> B256 {
-    let opts = SendOpts {
-        timeout: 30,
-        ..SendOpts::default()
-    };
-    let call = match to {
-        Some(to) => Call::new(to, data, what),
-        None => Call::deploy(data, what),
-    };
-    let sent = Sender::new(chain, wallet, &opts, |_| {})
-        .send(&call)
+/// Sends `data` to `to` from `wallet` (quietly, waiting for the receipt); returns the hash.
+async fn send(chain: &Chain, wallet: &Wallet, to: Address, data: Vec<u8>, what: &str) -> B256 {
+    anvil::send(chain, wallet, Call::new(to, data, what))
         .await
-        .unwrap();
-    if to.is_none() {
-        // The deployed address, as the "hash" of a deployment.
-        return sent.receipt.contract_address.unwrap().into_word();
-    }
-    sent.hash
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+        .hash
 }
 
 fn claim_of(file: &DistributionFile, account: Address) -> IPodiumDistributor::Claim {
@@ -114,75 +97,19 @@ fn build_rounds(rounds: &Path, node: &Anvil, distributor: Address) -> Vec<Distri
         .collect()
 }
 
-/// What [`deploy_two_rounds`] put on the chain and in `dir`.
-struct Deployed {
-    token: Address,
-    distributor: Address,
-    bm: Address,
-    program: std::path::PathBuf,
-    start: u64,
-}
-
-/// The test token, a two-round distributor (100 a round, 1-day root delay, 60-day claim window,
-/// funder and committee anvil's account 0) starting `start_in` seconds from now, the BondingManager
-/// double, and the matching program.toml in `dir`.
-fn deploy_two_rounds(node: &Anvil, chain: &Chain, dir: &Path, start_in: u64) -> Deployed {
-    let committee = anvil::dev_wallet(0);
-    let owner = anvil::dev_signer(0).address();
-    let token =
-        block_on(anvil::deploy_test_token(chain, &committee)).expect("anvil::deploy_test_token");
-    let start = block_on(chain.now()).unwrap() + start_in;
-    let params = anvil::DistributorParams {
-        token,
-        funder: owner,
-        committee: owner,
-        timeline: anvil::Timeline {
-            start,
-            round_duration: WEEK,
-            round_count: 2,
-            root_delay: DAY,
-            claim_window: 60 * DAY,
-        },
-        round_budget: tokens(100),
-    };
-    let distributor = block_on(anvil::deploy_distributor(chain, &committee, &params))
-        .expect("anvil::deploy_distributor");
-    let bm_init = [
-        BondingManagerDouble::BYTECODE.to_vec(),
-        BondingManagerDouble::constructorCall { token }.abi_encode(),
-    ]
-    .concat();
-    let bm = Address::from_word(block_on(send(
-        chain,
-        &committee,
-        None,
-        bm_init,
-        "deploy BondingManagerDouble",
-    )));
-    let program = dir.join("program.toml");
-    fs::write(
-        &program,
-        format!(
-            "chain_id = {}\ntoken = \"{token}\"\nfunder = \"{owner}\"\ncommittee = \"{owner}\"\nstart = {start}\n\
-             round_duration = \"7d\"\nround_count = 2\nround_budget = \"100\"\nroot_delay = \"1d\"\nclaim_window = \"60d\"\n",
-            node.chain_id()
-        ),
-    )
-    .unwrap();
-    Deployed {
-        token,
-        distributor,
-        bm,
-        program,
-        start,
-    }
-}
-
 #[test]
 fn claims_and_stake_from_the_chain() {
-    let node = Anvil::spawn();
-    let chain = block_on(node.chain());
-    let dir = tempfile::tempdir().unwrap();
+    // 200 minted to the committee (also the funder), who funds the distributor with them; 50 to C.
+    let Deployed { fx, bm, program } = deploy_two_rounds(100, |b| b.fund(200).mint(3, 50));
+    let Program {
+        node,
+        chain,
+        dir,
+        token,
+        distributor,
+        start,
+        ..
+    } = fx;
     let rounds = dir.path().join("rounds");
     let committee = anvil::dev_wallet(0);
     let (a, b, c) = (
@@ -191,17 +118,6 @@ fn claims_and_stake_from_the_chain() {
         anvil::dev_wallet(3),
     );
     let [addr_a, addr_b, addr_c] = [1, 2, 3].map(|i| anvil::dev_signer(i).address());
-    let owner = anvil::dev_signer(0).address();
-
-    let Deployed {
-        token,
-        distributor,
-        bm,
-        program,
-        start,
-    } = deploy_two_rounds(&node, &chain, dir.path(), 100);
-    block_on(anvil::mint(&chain, &committee, token, owner, tokens(200))).expect("anvil::mint");
-    block_on(anvil::mint(&chain, &committee, token, addr_c, tokens(50))).expect("anvil::mint");
 
     // Round 1: A, B, C, D eligible (25 each), E below. Round 2: F joins (20 each).
     scores(
@@ -231,17 +147,6 @@ fn claims_and_stake_from_the_chain() {
 
     let mut post_txs = Vec::new();
     block_on(async {
-        let approve = IERC20::approveCall {
-            spender: distributor,
-            amount: tokens(200),
-        }
-        .abi_encode();
-        send(&chain, &committee, Some(token), approve, "approve").await;
-        let fund = PodiumDistributor::fundCall {
-            amount: tokens(200),
-        }
-        .abi_encode();
-        send(&chain, &committee, Some(distributor), fund, "fund").await;
         for (i, file) in files.iter().enumerate() {
             anvil::warp(&chain, start + (i as u64 + 1) * WEEK + 10)
                 .await
@@ -253,7 +158,7 @@ fn claims_and_stake_from_the_chain() {
                 uri: format!("round-{}.json", file.round),
             }
             .abi_encode();
-            post_txs.push(send(&chain, &committee, Some(distributor), post, "postRoot").await);
+            post_txs.push(send(&chain, &committee, distributor, post, "postRoot").await);
         }
         let t0 = start + 2 * WEEK + DAY + 100;
         anvil::warp(&chain, t0).await.expect("anvil::warp");
@@ -280,34 +185,20 @@ fn claims_and_stake_from_the_chain() {
             proof: ca.proof,
         }
         .abi_encode();
-        send(&chain, &a, Some(distributor), claim, "A claims round 1").await;
+        send(&chain, &a, distributor, claim, "A claims round 1").await;
         // B claims both rounds in one claimMany; C sends both to a cold wallet.
         let many = PodiumDistributor::claimManyCall {
             account: addr_b,
             claims: vec![claim_of(&files[0], addr_b), claim_of(&files[1], addr_b)],
         }
         .abi_encode();
-        send(
-            &chain,
-            &b,
-            Some(distributor),
-            many,
-            "B claims rounds 1 and 2",
-        )
-        .await;
+        send(&chain, &b, distributor, many, "B claims rounds 1 and 2").await;
         let cold = PodiumDistributor::claimToCall {
             recipient: COLD,
             claims: vec![claim_of(&files[0], addr_c), claim_of(&files[1], addr_c)],
         }
         .abi_encode();
-        send(
-            &chain,
-            &c,
-            Some(distributor),
-            cold,
-            "C claims to a cold wallet",
-        )
-        .await;
+        send(&chain, &c, distributor, cold, "C claims to a cold wallet").await;
 
         // A day later: A bonds its 25 (counts for round 1), then claims round 2.
         anvil::warp(&chain, t0 + DAY).await.expect("anvil::warp");
@@ -315,13 +206,13 @@ fn claims_and_stake_from_the_chain() {
             send(
                 &chain,
                 w,
-                Some(token),
+                token,
                 approve_bm.clone(),
                 "approve BondingManager",
             )
             .await;
         }
-        send(&chain, &a, Some(bm), bond(25, addr_a), "A bonds 25").await;
+        send(&chain, &a, bm, bond(25, addr_a), "A bonds 25").await;
         let ca2 = claim_of(&files[1], addr_a);
         let claim2 = PodiumDistributor::claimCall {
             round: ca2.round,
@@ -331,26 +222,19 @@ fn claims_and_stake_from_the_chain() {
             proof: ca2.proof,
         }
         .abi_encode();
-        send(&chain, &a, Some(distributor), claim2, "A claims round 2").await;
+        send(&chain, &a, distributor, claim2, "A claims round 2").await;
         // C bonds tokens it held anyway: its claims went to the cold wallet, so this is not counted.
-        send(&chain, &c, Some(bm), bond(50, addr_c), "C bonds 50").await;
+        send(&chain, &c, bm, bond(50, addr_c), "C bonds 50").await;
         // Two days after its claim B bonds 30: 25 for round 1, then 5 for round 2.
         anvil::warp(&chain, t0 + 2 * DAY)
             .await
             .expect("anvil::warp");
-        send(&chain, &b, Some(bm), bond(30, addr_b), "B bonds 30").await;
+        send(&chain, &b, bm, bond(30, addr_b), "B bonds 30").await;
         // A bonds its round-2 tokens 8 days after claiming them: outside the week.
         anvil::warp(&chain, t0 + 9 * DAY + 10)
             .await
             .expect("anvil::warp");
-        send(
-            &chain,
-            &a,
-            Some(bm),
-            bond(20, addr_a),
-            "A bonds 20 too late",
-        )
-        .await;
+        send(&chain, &a, bm, bond(20, addr_a), "A bonds 20 too late").await;
     });
 
     let page = dir.path().join("report.html");
@@ -491,9 +375,18 @@ fn report(program: &Path, rounds: &Path, node: &Anvil, extra: &[&str]) -> String
 /// tell another story (D and A first seen in round 1, B and F in round 2), shown beside it.
 #[test]
 fn newly_registered_from_the_bonding_manager() {
-    let node = Anvil::spawn();
-    let chain = block_on(node.chain());
-    let dir = tempfile::tempdir().unwrap();
+    // 100 minted to each of X (the committee), A, B and C.
+    let Deployed { fx, bm, program } =
+        deploy_two_rounds(1_000, |b| (0..4).fold(b, |b, i| b.mint(i, 100)));
+    let Program {
+        node,
+        chain,
+        dir,
+        token,
+        distributor,
+        start,
+        ..
+    } = fx;
     let rounds = dir.path().join("rounds");
     let committee = anvil::dev_wallet(0);
     let (a, b, c) = (
@@ -503,16 +396,6 @@ fn newly_registered_from_the_bonding_manager() {
     );
     let [addr_x, addr_a, addr_b, addr_c] = [0, 1, 2, 3].map(|i| anvil::dev_signer(i).address());
 
-    let Deployed {
-        token,
-        distributor,
-        bm,
-        program,
-        start,
-    } = deploy_two_rounds(&node, &chain, dir.path(), 1_000);
-    for who in [addr_x, addr_a, addr_b, addr_c] {
-        block_on(anvil::mint(&chain, &committee, token, who, tokens(100))).expect("anvil::mint");
-    }
     scores(&rounds, 1, &[(addr_a, 0.9), (D, 0.6)]);
     scores(
         &rounds,
@@ -542,12 +425,12 @@ fn newly_registered_from_the_bonding_manager() {
             .abi_encode()
         };
         for w in [&committee, &a, &b, &c] {
-            send(&chain, w, Some(token), approve.clone(), "approve").await;
+            send(&chain, w, token, approve.clone(), "approve").await;
         }
         // Before the program: the committee's key registers (self-bond: TranscoderActivated; terms:
         // TranscoderUpdate).
-        send(&chain, &committee, Some(bm), bond_self(addr_x), "X bonds").await;
-        send(&chain, &committee, Some(bm), terms(100_000), "X sets terms").await;
+        send(&chain, &committee, bm, bond_self(addr_x), "X bonds").await;
+        send(&chain, &committee, bm, terms(100_000), "X sets terms").await;
         let after_x = {
             use podium_chain::alloy::providers::Provider;
             chain.provider.get_block_number().await.unwrap()
@@ -555,20 +438,20 @@ fn newly_registered_from_the_bonding_manager() {
 
         // Round 1: A registers; X updates its terms (already registered).
         anvil::warp(&chain, start + DAY).await.expect("anvil::warp");
-        send(&chain, &a, Some(bm), bond_self(addr_a), "A bonds").await;
-        send(&chain, &a, Some(bm), terms(100_000), "A sets terms").await;
-        send(&chain, &committee, Some(bm), terms(200_000), "X updates").await;
+        send(&chain, &a, bm, bond_self(addr_a), "A bonds").await;
+        send(&chain, &a, bm, terms(100_000), "A sets terms").await;
+        send(&chain, &committee, bm, terms(200_000), "X updates").await;
 
         // Round 2: B registers and sets its terms twice; C registers; A updates its terms.
         anvil::warp(&chain, start + WEEK + DAY)
             .await
             .expect("anvil::warp");
-        send(&chain, &b, Some(bm), bond_self(addr_b), "B bonds").await;
-        send(&chain, &b, Some(bm), terms(100_000), "B sets terms").await;
-        send(&chain, &b, Some(bm), terms(150_000), "B sets terms again").await;
-        send(&chain, &c, Some(bm), bond_self(addr_c), "C bonds").await;
-        send(&chain, &c, Some(bm), terms(100_000), "C sets terms").await;
-        send(&chain, &a, Some(bm), terms(300_000), "A updates").await;
+        send(&chain, &b, bm, bond_self(addr_b), "B bonds").await;
+        send(&chain, &b, bm, terms(100_000), "B sets terms").await;
+        send(&chain, &b, bm, terms(150_000), "B sets terms again").await;
+        send(&chain, &c, bm, bond_self(addr_c), "C bonds").await;
+        send(&chain, &c, bm, terms(100_000), "C sets terms").await;
+        send(&chain, &a, bm, terms(300_000), "A updates").await;
         anvil::warp(&chain, start + 2 * WEEK + DAY)
             .await
             .expect("anvil::warp");

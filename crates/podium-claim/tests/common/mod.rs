@@ -12,30 +12,28 @@ use std::{
 };
 
 use podium_chain::{
-    Chain, SendOpts, Sender, Wallet,
+    Chain, Wallet,
     alloy::{
         eips::Encodable2718,
         network::{Ethereum, NetworkTransactionBuilder, TransactionBuilder},
         primitives::{Address, B256, TxHash, U256},
         providers::Provider,
         rpc::types::{Filter, TransactionRequest},
-        sol_types::{SolCall, SolEvent, SolValue},
+        sol_types::{SolCall, SolEvent},
     },
+    anvil,
     anvil::spawn_tied,
-    anvil::{self, Anvil, DistributorParams},
-    bindings::{BondingManagerDouble, IERC20, PodiumDistributor, TestToken},
+    bindings::{BondingManagerDouble, IERC20, PodiumDistributor},
+    fixture::Program,
     send::Call,
 };
-use podium_core::{Built, Leaf, Meta};
 
 pub const DAY: u64 = 86_400;
 pub const ROUND: u64 = 7 * DAY;
 pub const ROOT_DELAY: u64 = DAY;
 pub const PASSWORD: &str = "orchestrator password";
 
-pub fn lpt(whole: u64) -> U256 {
-    U256::from(whole) * U256::from(10u64).pow(U256::from(18))
-}
+pub use podium_chain::fixture::tokens as lpt;
 
 /// The committee (also funder and deployer): anvil account 0.
 pub fn committee() -> Wallet {
@@ -52,14 +50,23 @@ pub fn third_party() -> Wallet {
     anvil::dev_wallet(2)
 }
 
-/// A deployed, funded program on a fresh anvil, and a directory for files and keys.
+/// The fixture (a deployed, funded program on a fresh anvil, the orchestrator's keystore), with
+/// `rounds/` and `state/` in its directory.
 pub struct Env {
-    pub node: Option<Anvil>,
-    pub chain: Chain,
-    pub token: Address,
-    pub distributor: Address,
-    pub params: DistributorParams,
-    pub dir: tempfile::TempDir,
+    pub fx: Program,
+}
+
+impl std::ops::Deref for Env {
+    type Target = Program;
+    fn deref(&self) -> &Program {
+        &self.fx
+    }
+}
+
+impl std::ops::DerefMut for Env {
+    fn deref_mut(&mut self) -> &mut Program {
+        &mut self.fx
+    }
 }
 
 pub async fn send(
@@ -69,12 +76,7 @@ pub async fn send(
     data: Vec<u8>,
     what: &str,
 ) -> TxHash {
-    let opts = SendOpts {
-        timeout: 30,
-        ..SendOpts::default()
-    };
-    Sender::new(chain, wallet, &opts, |_| {})
-        .send(&Call::new(to, data, what))
+    anvil::send(chain, wallet, Call::new(to, data, what))
         .await
         .unwrap_or_else(|e| panic!("{what}: {e}"))
         .hash
@@ -87,65 +89,25 @@ impl Env {
     }
 
     /// Like [`Env::new`] with weekly rounds of `round_duration` seconds and a root delay of
-    /// `root_delay` seconds (short ones keep the chain's clock near the wall clock).
+    /// `root_delay` seconds (short ones keep the chain's clock near the wall clock). The committee
+    /// (account 0) deploys and funds 10 000; round 1 starts 10 s after set-up.
     pub async fn timed(extra: &[&str], round_duration: u64, root_delay: u64) -> Self {
-        let mut builder = Anvil::builder();
+        let mut builder = Program::builder()
+            .start_in(10)
+            .round_duration(round_duration)
+            .round_count(10)
+            .round_budget(1_000)
+            .root_delay(root_delay)
+            .claim_window(60 * DAY)
+            .fund(10_000)
+            .keystore(1, PASSWORD);
         for a in extra {
-            builder = builder.arg(*a);
+            builder = builder.anvil_arg(*a);
         }
-        let node = builder.spawn();
-        let chain = node.chain().await;
-        let c = committee();
-        let token = anvil::deploy_test_token(&chain, &c)
-            .await
-            .expect("anvil::deploy_test_token");
-        let now = chain.now().await.unwrap();
-        let params = DistributorParams {
-            token,
-            funder: c.address(),
-            committee: c.address(),
-            timeline: anvil::Timeline {
-                start: now + 10,
-                round_duration,
-                round_count: 10,
-                root_delay,
-                claim_window: 60 * DAY,
-            },
-            round_budget: lpt(1_000),
-        };
-        let distributor = anvil::deploy_distributor(&chain, &c, &params)
-            .await
-            .expect("anvil::deploy_distributor");
-        anvil::mint(&chain, &c, token, c.address(), lpt(10_000))
-            .await
-            .expect("anvil::mint");
-        let approve = TestToken::approveCall {
-            spender: distributor,
-            value: lpt(10_000),
-        };
-        send(&chain, &c, token, approve.abi_encode(), "approve").await;
-        let fund = PodiumDistributor::fundCall {
-            amount: lpt(10_000),
-        };
-        send(&chain, &c, distributor, fund.abi_encode(), "fund").await;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("rounds")).unwrap();
-        std::fs::create_dir_all(dir.path().join("keystore")).unwrap();
-        std::fs::create_dir_all(dir.path().join("state")).unwrap();
-        anvil::write_keystore(
-            &dir.path().join("keystore"),
-            &anvil::dev_signer(1),
-            PASSWORD,
-        );
-        std::fs::write(dir.path().join("password.txt"), format!("{PASSWORD}\n")).unwrap();
-        Self {
-            node: Some(node),
-            chain,
-            token,
-            distributor,
-            params,
-            dir,
-        }
+        let fx = builder.spawn().await;
+        std::fs::create_dir_all(fx.path("rounds")).unwrap();
+        std::fs::create_dir_all(fx.path("state")).unwrap();
+        Self { fx }
     }
 
     pub fn url(&self) -> String {
@@ -153,7 +115,7 @@ impl Env {
     }
 
     fn chain_url(&self) -> String {
-        self.node.as_ref().expect("node running").url()
+        self.node.url()
     }
 
     pub fn rounds_dir(&self) -> PathBuf {
@@ -187,32 +149,7 @@ impl Env {
         distributor: Address,
         path: &Path,
     ) -> B256 {
-        let mut payouts = payouts.to_vec();
-        payouts.sort();
-        let leaves: Vec<Leaf> = payouts
-            .iter()
-            .enumerate()
-            .map(|(i, &(account, amount))| Leaf {
-                round,
-                index: i as u64,
-                account,
-                amount,
-            })
-            .collect();
-        let total = payouts.iter().map(|p| p.1).sum();
-        let meta = Meta {
-            chain_id: Some(chain_id),
-            distributor: Some(distributor),
-            round,
-            total,
-            budget: self.params.round_budget,
-            decimals: 18,
-            rules_digest: B256::repeat_byte(1),
-            inputs_digest: B256::repeat_byte(2),
-        };
-        let built = Built::from_leaves(leaves, meta).unwrap();
-        built.write_atomic(path).unwrap();
-        built.root()
+        self.write_distribution(path, chain_id, distributor, round, payouts)
     }
 
     /// Warps past the round's end (if needed), writes its file into the rounds directory and posts
@@ -331,23 +268,6 @@ impl Env {
                 proof: c.proof.clone(),
             }],
         }
-    }
-
-    /// Deploys the BondingManager test double for the token.
-    pub async fn deploy_bonding_manager(&self) -> Address {
-        let code = [
-            BondingManagerDouble::BYTECODE.to_vec(),
-            self.token.abi_encode(),
-        ]
-        .concat();
-        let opts = SendOpts::default();
-        Sender::new(&self.chain, &committee(), &opts, |_| {})
-            .send(&Call::deploy(code, "deploy BondingManagerDouble"))
-            .await
-            .unwrap()
-            .receipt
-            .contract_address
-            .unwrap()
     }
 
     /// The binary with the node, the configured distributor, the keystore, the state directory

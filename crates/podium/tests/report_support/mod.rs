@@ -4,7 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use alloy_primitives::Address;
 use assert_cmd::Command;
+use podium_chain::{
+    block_on,
+    fixture::{Program, ProgramBuilder},
+};
 use serde_json::Value;
 
 /// The `podium` binary.
@@ -62,6 +67,37 @@ pub fn demo_layout(dir: &Path, rounds: u64) -> (PathBuf, PathBuf) {
             .success();
     }
     (program, rounds_dir)
+}
+
+/// What [`deploy_two_rounds`] put on the chain and in the fixture's directory.
+pub struct Deployed {
+    pub fx: Program,
+    /// The BondingManager double.
+    pub bm: Address,
+    /// `program.toml` in the fixture's directory, describing the deployed program.
+    pub program: PathBuf,
+}
+
+/// For the report's chain tests: the program fixture with a two-round distributor (100 a round,
+/// weekly, 1-day root delay, 60-day claim window; funder and committee anvil's account 0) starting
+/// `start_in` seconds from now, with the minting and funding `setup` adds; the BondingManager double;
+/// and the matching program.toml.
+pub fn deploy_two_rounds(
+    start_in: u64,
+    setup: impl FnOnce(ProgramBuilder) -> ProgramBuilder,
+) -> Deployed {
+    let builder = Program::builder()
+        .start_in(start_in)
+        .round_duration(7 * 86_400)
+        .round_count(2)
+        .round_budget(100)
+        .root_delay(86_400)
+        .claim_window(60 * 86_400);
+    let fx = block_on(setup(builder).spawn());
+    let bm = block_on(fx.deploy_bonding_manager());
+    let program = fx.path("program.toml");
+    fx.write_program(&program);
+    Deployed { fx, bm, program }
 }
 
 /// Runs `podium report --json` with `extra` arguments and parses the output.

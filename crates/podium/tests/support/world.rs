@@ -9,20 +9,20 @@ use std::{
     time::Duration,
 };
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use assert_cmd::Command;
 use podium_chain::{
-    Chain, SendOpts, Sender,
+    SendOpts, Sender,
     alloy::{
         providers::Provider,
         sol_types::{SolCall, SolConstructor},
     },
-    anvil::{self, Anvil, DEV_KEYS},
+    anvil::{self, DEV_KEYS},
     bindings::{PodiumDistributor, SafeStandIn},
     block_on,
+    fixture::Program,
     send::Call,
 };
-use podium_core::{Built, Leaf, Meta};
 use serde_json::Value;
 
 pub const PASSWORD: &str = "orchestrator pass phrase";
@@ -30,43 +30,47 @@ pub const WRONG_PASSWORD: &str = "not the pass phrase";
 pub const FUNDER_KEY_VAR: &str = "PODIUM_TEST_FUNDER_KEY";
 pub const DAY: u64 = 86_400;
 
-pub fn tokens(n: u64) -> U256 {
-    U256::from(n) * U256::from(10u64).pow(U256::from(18))
-}
+pub use podium_chain::fixture::tokens;
 
-/// One anvil, a token, funded accounts, and a directory with the committee's keystore.
+/// The fixture (anvil, a token, 30 000 tokens for the funder, the committee's keystore and password
+/// file; the distributor is the tests' to deploy through `podium deploy`), and the strings that must
+/// never appear in any output.
 pub struct World {
-    pub node: Anvil,
-    pub chain: Chain,
-    pub dir: tempfile::TempDir,
-    pub token: Address,
-    /// Account 0: the committee, through a geth keystore + password file.
-    pub committee: Address,
-    /// Account 1: the funder, through a private key in an environment variable.
-    pub funder: Address,
-    pub keystore_dir: PathBuf,
-    pub password_file: PathBuf,
+    /// Account 0 is the committee, through a geth keystore + password file; account 1 the funder,
+    /// through a private key in an environment variable.
+    pub fx: Program,
     /// Strings that must never appear in any output.
     pub secrets: Vec<String>,
-    pub start: u64,
+}
+
+impl std::ops::Deref for World {
+    type Target = Program;
+    fn deref(&self) -> &Program {
+        &self.fx
+    }
 }
 
 impl World {
     pub fn new() -> Self {
-        let node = Anvil::spawn();
-        let chain = block_on(node.chain());
-        let dir = tempfile::tempdir().unwrap();
-        let keystore_dir = dir.path().join("keystore");
-        std::fs::create_dir(&keystore_dir).unwrap();
-        let key_path = anvil::write_keystore(&keystore_dir, &anvil::dev_signer(0), PASSWORD);
-        let password_file = dir.path().join("password.txt");
-        std::fs::write(&password_file, format!("{PASSWORD}\n")).unwrap();
-
+        let fx = block_on(
+            Program::builder()
+                .funder(1)
+                .deploy(false)
+                .mint(1, 30_000)
+                .keystore(0, PASSWORD)
+                .spawn(),
+        );
         let mut secrets = vec![PASSWORD.to_owned(), WRONG_PASSWORD.to_owned()];
         for key in DEV_KEYS {
             secrets.push(key.to_owned());
             secrets.push(key.trim_start_matches("0x").to_owned());
         }
+        let key_path = std::fs::read_dir(&fx.keystore_dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
         let ks: Value = serde_json::from_str(&std::fs::read_to_string(&key_path).unwrap()).unwrap();
         let crypto = &ks["crypto"];
         for field in [
@@ -77,37 +81,7 @@ impl World {
         ] {
             secrets.push(field.as_str().unwrap().to_owned());
         }
-
-        let deployer = anvil::dev_wallet(0);
-        let token = block_on(anvil::deploy_test_token(&chain, &deployer))
-            .expect("anvil::deploy_test_token");
-        let funder = anvil::dev_signer(1).address();
-        block_on(anvil::mint(
-            &chain,
-            &deployer,
-            token,
-            funder,
-            tokens(30_000),
-        ))
-        .expect("anvil::mint");
-        let now = block_on(chain.now()).unwrap();
-        let start = now + 600;
-        Self {
-            node,
-            chain,
-            dir,
-            token,
-            committee: anvil::dev_signer(0).address(),
-            funder,
-            keystore_dir,
-            password_file,
-            secrets,
-            start,
-        }
-    }
-
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        Self { fx, secrets }
     }
 
     /// The podium binary with a clean environment (no ETH_* from the developer's shell).
@@ -177,18 +151,11 @@ impl World {
         String::from_utf8(out.stderr).unwrap()
     }
 
+    /// The fixture's program (3 daily rounds of 7000, 1 h root delay, 30-day claim window) as
+    /// `program.toml`, for `chain_id`.
     pub fn write_program(&self, chain_id: u64) -> PathBuf {
         let path = self.path("program.toml");
-        std::fs::write(
-            &path,
-            format!(
-                "chain_id = {chain_id}\ntoken = \"{}\"\nfunder = \"{}\"\ncommittee = \"{}\"\nstart = {}\n\
-                 round_duration = \"1d\"\nround_count = 3\nround_budget = \"7000\"\nroot_delay = \"1h\"\n\
-                 claim_window = \"30d\"\n",
-                self.token, self.funder, self.committee, self.start
-            ),
-        )
-        .unwrap();
+        std::fs::write(&path, self.program_toml(chain_id)).unwrap();
         path
     }
 
@@ -279,34 +246,9 @@ impl World {
         round: u64,
         payouts: &[(Address, u64)],
     ) -> PathBuf {
-        let mut sorted = payouts.to_vec();
-        sorted.sort();
-        let leaves: Vec<Leaf> = sorted
-            .iter()
-            .enumerate()
-            .map(|(i, (account, amount))| Leaf {
-                round,
-                index: i as u64,
-                account: *account,
-                amount: tokens(*amount),
-            })
-            .collect();
-        let total = leaves.iter().map(|l| l.amount).sum();
-        let meta = Meta {
-            chain_id: Some(self.node.chain_id()),
-            distributor: Some(distributor),
-            round,
-            total,
-            budget: tokens(7000),
-            decimals: 18,
-            rules_digest: B256::repeat_byte(1),
-            inputs_digest: B256::repeat_byte(2),
-        };
+        let payouts: Vec<(Address, U256)> = payouts.iter().map(|&(a, n)| (a, tokens(n))).collect();
         let path = self.path(name);
-        Built::from_leaves(leaves, meta)
-            .unwrap()
-            .write_atomic(&path)
-            .unwrap();
+        self.write_distribution(&path, self.node.chain_id(), distributor, round, &payouts);
         path
     }
 }
