@@ -38,6 +38,15 @@ def forge_build(_file_path: str, _mappings: str | None) -> bool:
     return subprocess.run(["forge", "build"], capture_output=True, check=False).returncode == 0
 
 
+def changed_lines(old: str, new: str) -> tuple[str, str]:
+    """The lines a mutant changes (a function-header mutant's text is the whole function), stripped."""
+    a, b = old.splitlines(), new.splitlines()
+    changed = [(x.strip(), y.strip()) for x, y in zip(a, b) if x != y]
+    if len(a) != len(b) or not changed:
+        return old.strip(), new.strip()
+    return " / ".join(x for x, _ in changed), " / ".join(y for _, y in changed)
+
+
 def placed(content: bytes, patch: dict) -> tuple[dict, bool]:
     """The patch with offsets that hold its old text, and whether slither-mutate's offsets did not."""
     old = patch["old_string"].encode("utf8")
@@ -143,7 +152,8 @@ def main() -> int:
           f"{len(scored) - killed} survived: score {killed}/{len(scored)}")
     for r in scored:
         if r["outcome"] == "survived":
-            print(f"  survived: {r['mutator']} line {r['line']}: {r['from']!r} -> {r['to']!r}")
+            before, after = changed_lines(r["from"], r["to"])
+            print(f"  survived: {r['mutator']} line {r['line']}: {before!r} -> {after!r}")
     return 0
 
 
