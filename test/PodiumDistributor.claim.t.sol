@@ -376,6 +376,23 @@ contract PodiumDistributorClaimTest is DistributorFixture {
         assertEq(uint256(distributor.roundState(3).status), uint256(IPodiumDistributor.RoundStatus.Closed));
     }
 
+    /// The books count every sweep: unallocated funding swept before the deadline, then more funding swept
+    /// with everything else after it, adds up (the same amount twice, so no bitwise mix-up can pass).
+    function test_Sweep_AfterDeadlineAddsToWhatWasSweptBefore() public {
+        (, uint256 t1) = _postValid(1);
+        (, uint256 t2) = _postValid(2);
+        (, uint256 t3) = _postValid(3);
+        uint256 first = 3 * BUDGET - t1 - t2 - t3;
+        distributor.sweep();
+        assertEq(distributor.unallocatedSwept(), first);
+        _fund(first);
+        vm.warp(_claimDeadline());
+        distributor.sweep();
+        assertEq(distributor.unallocatedSwept(), 2 * first);
+        assertEq(distributor.unallocated(), 0);
+        assertEq(distributor.totalFunded(), 3 * BUDGET + first);
+    }
+
     function test_Sweep_EverythingAfterDeadline() public {
         _postValid(1);
         _postValid(2);
