@@ -20,8 +20,8 @@ use crate::output::{Output, print_json};
 /// for every round from 1. Each round's payouts are recomputed and must match its distribution file.
 #[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
-    /// The program file (the one `podium deploy --config` takes); or pass --deployment, the record
-    /// `podium deploy` wrote, and the chain id, token, timeline and round budget come from it.
+    /// The program file (the one `podium deploy --config` takes). Without it, --deployment (the
+    /// record `podium deploy` wrote) gives the chain id, token, timeline and round budget.
     #[arg(
         long,
         env = "PODIUM_PROGRAM",
@@ -59,12 +59,10 @@ impl ReportArgs {
     pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let rounds = podium_report::discover(&self.rounds)?;
         let ChainOpts { distributor, rpc } = self.chain;
+        // With --program the record (like --distributor) only names the distributor on the chain
+        // read; alone, the record is the program too (what was deployed, not what was planned).
         let program = match (self.program, &distributor.deployment) {
-            (Some(_), Some(_)) => eyre::bail!(
-                "--program and --deployment both name the program: pass one (the deployment record \
-                 is what is on chain)"
-            ),
-            (Some(file), None) => ProgramSource::File(file),
+            (Some(file), _) => ProgramSource::File(file),
             (None, Some(record)) => ProgramSource::Deployment(record.clone()),
             (None, None) => unreachable!("clap requires --program or --deployment"),
         };
@@ -76,8 +74,14 @@ impl ReportArgs {
             registrations_from_block: self.registrations_from_block,
             log_blocks: self.log_blocks,
         });
-        if chain.is_none() && distributor.distributor.is_some() {
-            eyre::bail!("--distributor needs --rpc-url (or ETH_RPC_URL) to read the chain");
+        let names_a_distributor = match program {
+            ProgramSource::File(_) => distributor.is_given(),
+            ProgramSource::Deployment(_) => distributor.distributor.is_some(),
+        };
+        if chain.is_none() && names_a_distributor {
+            eyre::bail!(
+                "--deployment/--distributor need --rpc-url (or ETH_RPC_URL) to read the chain"
+            );
         }
         let request = Request {
             program,
