@@ -8,6 +8,60 @@ use std::{
 };
 
 use eyre::{WrapErr, bail, ensure};
+use podium_chain::{Deployment, ProgramConfig};
+use podium_core::WholeTokens;
+
+/// Where the program (chain id, token, timeline, round budget) is read from: the program file
+/// `podium deploy --config` took, or the deployment record it wrote (which is what is on chain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProgramSource {
+    /// `program.toml`.
+    File(PathBuf),
+    /// The deployment record `podium deploy` wrote (`podium-deployment-v1`).
+    Deployment(PathBuf),
+}
+
+impl ProgramSource {
+    /// The file read.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::File(p) | Self::Deployment(p) => p,
+        }
+    }
+
+    /// What the file is, for messages: "the program file" or "the deployment record".
+    pub fn what(&self) -> &'static str {
+        match self {
+            Self::File(_) => "the program file",
+            Self::Deployment(_) => "the deployment record",
+        }
+    }
+
+    /// The program as the file says it, and with a deployment record the record itself.
+    pub(crate) fn read(&self) -> eyre::Result<(ProgramConfig, Option<Deployment>)> {
+        match self {
+            Self::File(path) => Ok((
+                ProgramConfig::read(path).wrap_err("reading the program file")?,
+                None,
+            )),
+            Self::Deployment(path) => {
+                let record = Deployment::read(path).wrap_err("reading the deployment record")?;
+                // Base units back to whole tokens, exactly (the record's decimals are the token's).
+                let round_budget = WholeTokens::parse(&record.budget().to_string())
+                    .wrap_err_with(|| format!("{}: field `roundBudget`", path.display()))?;
+                let program = ProgramConfig {
+                    chain_id: record.chain_id,
+                    token: record.token,
+                    funder: record.funder,
+                    committee: record.committee,
+                    timeline: record.timeline,
+                    round_budget,
+                };
+                Ok((program, Some(record)))
+            }
+        }
+    }
+}
 
 /// One round's input files.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,7 +41,7 @@ use eyre::WrapErr;
 use podium_chain::{DistributorOpts, RpcOpts};
 
 pub use self::{
-    input::{RoundInput, discover},
+    input::{ProgramSource, RoundInput, discover},
     json::FORMAT,
     model::Report,
 };
@@ -51,7 +51,8 @@ pub use self::{
 pub struct ChainSource {
     /// The node to read from.
     pub rpc: RpcOpts,
-    /// The distributor; when neither option is set, the deployment record next to the program file.
+    /// The distributor; when neither option is set, the deployment record the program comes from,
+    /// else the one next to the program file.
     pub distributor: DistributorOpts,
     /// The BondingManager whose `Bond` events count as staking (default on chain 42161: Livepeer's).
     pub bonding_manager: Option<Address>,
@@ -67,8 +68,8 @@ pub struct ChainSource {
 /// What to report on and where to write it.
 #[derive(Debug, Clone)]
 pub struct Request {
-    /// The program file (`program.toml`, as for `podium deploy`).
-    pub program: PathBuf,
+    /// The program file (`program.toml`, as for `podium deploy`) or the deployment record.
+    pub program: ProgramSource,
     /// Every round so far, from round 1, in order.
     pub rounds: Vec<RoundInput>,
     /// Read claims and stake from the chain.

@@ -1,7 +1,7 @@
 //! The report's model: everything known about the program and each round, read from the inputs
 //! (and the chain) and computed once. The views read this and nothing else.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use alloy_primitives::{Address, B256, U256};
 use eyre::{WrapErr, bail, ensure, eyre};
@@ -16,7 +16,7 @@ use podium_core::{
 use crate::{
     ChainSource, Request,
     chain::{self, Facts, Posted},
-    input::RoundInput,
+    input::{ProgramSource, RoundInput},
     metrics::{self, RoundMetrics},
     stake::{self, RoundClaims, WEEK},
 };
@@ -58,6 +58,8 @@ pub(crate) struct RoundChain {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub(crate) program_path: PathBuf,
+    /// What `program_path` is: "the program file" or "the deployment record".
+    pub(crate) program_what: &'static str,
     pub(crate) program: ProgramConfig,
     pub(crate) symbol: String,
     pub(crate) decimals: u8,
@@ -85,7 +87,7 @@ pub(crate) fn build_with(
     request: &Request,
     chain: impl FnOnce(&ProgramConfig) -> eyre::Result<Option<Facts>>,
 ) -> eyre::Result<Report> {
-    let program = ProgramConfig::read(&request.program).wrap_err("reading the program file")?;
+    let (program, _) = request.program.read()?;
     ensure!(!request.rounds.is_empty(), "no rounds to report on");
     ensure!(
         request.rounds.len() as u64 <= program.timeline.round_count,
@@ -102,7 +104,12 @@ pub(crate) fn build_with(
             input.round,
             i + 1
         );
-        loaded.push(load_round(input, &program, &mut warnings)?);
+        loaded.push(load_round(
+            input,
+            &program,
+            &request.program,
+            &mut warnings,
+        )?);
     }
     let decimals = loaded[0].rules.decimals;
     if let Some(l) = loaded.iter().find(|l| l.rules.decimals != decimals) {
@@ -130,8 +137,10 @@ pub(crate) fn build_with(
         }
         if f.token != program.token {
             warnings.push(format!(
-                "the distributor pays {} but the program file names {}",
-                f.token, program.token
+                "the distributor pays {} but {} names {}",
+                f.token,
+                request.program.what(),
+                program.token
             ));
         }
     }
@@ -207,7 +216,8 @@ pub(crate) fn build_with(
         None => "tokens".into(),
     };
     Ok(Report {
-        program_path: request.program.clone(),
+        program_path: request.program.path().to_path_buf(),
+        program_what: request.program.what(),
         program,
         symbol,
         decimals,
@@ -230,6 +240,7 @@ struct Loaded {
 fn load_round(
     input: &RoundInput,
     program: &ProgramConfig,
+    source: &ProgramSource,
     warnings: &mut Vec<String>,
 ) -> eyre::Result<Loaded> {
     let n = input.round;
@@ -294,8 +305,9 @@ fn load_round(
         && id != program.chain_id
     {
         warnings.push(format!(
-            "round {n}: {} is for chain {id}, the program file for chain {}",
+            "round {n}: {} is for chain {id}, {} for chain {}",
             path.display(),
+            source.what(),
             program.chain_id
         ));
     }
@@ -349,12 +361,17 @@ fn rules_summary(rules: &Rules) -> String {
 
 fn read_chain(
     source: &ChainSource,
-    program_path: &Path,
+    program_source: &ProgramSource,
     program: &ProgramConfig,
 ) -> eyre::Result<Facts> {
     let mut opts = source.distributor.clone();
+    if let ProgramSource::Deployment(record) = program_source
+        && !opts.is_given()
+    {
+        opts.deployment = Some(record.clone());
+    }
     if !opts.is_given() {
-        let record = podium_chain::Deployment::path_for(program_path);
+        let record = podium_chain::Deployment::path_for(program_source.path());
         ensure!(
             record.is_file(),
             "which distributor? pass --deployment FILE or --distributor ADDRESS (no deployment record \
@@ -382,7 +399,7 @@ fn read_chain(
     );
     podium_chain::block_on(async {
         let chain = source.rpc.connect().await?;
-        chain.expect_chain_id(program.chain_id, "from the program file")?;
+        chain.expect_chain_id(program.chain_id, &format!("from {}", program_source.what()))?;
         if let Some(id) = target.chain_id {
             chain.expect_chain_id(id, "from the deployment record")?;
         }

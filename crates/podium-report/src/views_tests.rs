@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::{
     Request,
     chain::{Facts, FirstRegistration, Posted, Registrations},
-    input::RoundInput,
+    input::{ProgramSource, RoundInput},
     model::{Report, build_with},
     stake::{BondEvent, ClaimEvent},
 };
@@ -56,7 +56,7 @@ fn report(facts: Facts) -> Report {
         })
         .collect();
     let request = Request {
-        program,
+        program: ProgramSource::File(program),
         rounds,
         chain: None,
         html: None,

@@ -1,7 +1,10 @@
-//! Shared printing: tables for people, JSON for scripts, and what happens when the reader goes
-//! away (`podium status | head`).
+//! Shared printing: tables for people, JSON for scripts, progress on stderr while a person waits,
+//! and what happens when the reader goes away (`podium status | head`).
+
+use std::{io::IsTerminal, time::Duration};
 
 use alloy_primitives::{Address, U256};
+use indicatif::{ProgressBar, ProgressFinish, ProgressStyle};
 use podium_core::TokenAmount;
 
 /// How a command prints its result: text and tables for people, or (`--json`, one global flag for
@@ -19,6 +22,35 @@ impl Output {
     /// Whether the result is printed as JSON (`--json`).
     pub(crate) fn json(self) -> bool {
         self.json
+    }
+
+    /// Whether progress is drawn: only for a person watching, so not with `--json` and not when
+    /// stderr is a file or a pipe (scripts, CI logs, the tests), where it would be noise.
+    pub(crate) fn shows_progress(self) -> bool {
+        !self.json && std::io::stderr().is_terminal()
+    }
+
+    /// A progress line on stderr drawn with an indicatif `template` (e.g. `{spinner} {pos}/{len}
+    /// requests {wide_msg}`), ticking on its own so a long step still moves, and erased when it is
+    /// finished or dropped (also on an error), so nothing of it is left above the result. Hidden
+    /// (every call on it does nothing) unless [`Output::shows_progress`]. Never on stdout.
+    pub(crate) fn progress(self, template: &str) -> ProgressBar {
+        if !self.shows_progress() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(0)
+            .with_style(ProgressStyle::with_template(template).expect("a valid template"))
+            .with_finish(ProgressFinish::AndClear);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+
+    /// A spinner with the step under way and how long it has taken: `⠙ building the Merkle tree
+    /// (3s)`. Set the step with `set_message`; print other lines through `suspend`.
+    pub(crate) fn spinner(self, step: &str) -> ProgressBar {
+        let bar = self.progress("{spinner} {msg} ({elapsed})");
+        bar.set_message(step.to_owned());
+        bar
     }
 }
 

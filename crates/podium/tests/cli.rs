@@ -430,6 +430,37 @@ fn build_prints_regions_totals_and_root_then_verify_and_proof_agree() {
         .stdout(predicate::str::contains("has no claim in round 1"));
 }
 
+/// The progress spinners of `build` and `verify` are for a person at a terminal: the tests' stderr is
+/// a pipe, so nothing of them (no step names, no carriage returns or escape sequences) is written.
+#[test]
+fn progress_is_not_drawn_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, build) = build_fixture(dir.path(), false);
+    let mut verify = podium();
+    verify.args(["verify", "--distribution"]).arg(&out);
+    fixture_inputs(&mut verify);
+    let verify = verify.assert().success();
+    for (command, run) in [("build", &build), ("verify", &verify)] {
+        let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+        assert!(
+            !stderr.contains(['\r', '\u{1b}']),
+            "{command} drew on a stderr that is not a terminal: {stderr:?}"
+        );
+        for step in [
+            "reading the scores",
+            "Merkle tree",
+            "recomputing the payouts",
+            "(0s)",
+        ] {
+            assert!(!stderr.contains(step), "{command}: {step:?} in {stderr:?}");
+        }
+        assert!(
+            stderr.lines().all(|l| l.starts_with("warning: ")),
+            "{command}: only warnings on stderr, got {stderr:?}"
+        );
+    }
+}
+
 #[test]
 fn build_json_reports_exact_amounts() {
     let dir = tempfile::tempdir().unwrap();

@@ -300,3 +300,121 @@ fn names_what_is_missing() {
     .unwrap();
     report_fails(&program, &rounds, "3 rounds given, but the program has 2");
 }
+
+/// The deployment record `podium deploy` writes (podium-deployment-v1, 18 decimals) for the program
+/// `report_support::PROGRAM` describes, with `round_count` rounds and a round budget of `budget`
+/// whole tokens.
+fn write_record(dir: &std::path::Path, round_count: u64, budget: &str) -> std::path::PathBuf {
+    let path = dir.join("program.deployment.json");
+    let text = format!(
+        r#"{{
+  "format": "podium-deployment-v1",
+  "chainId": 42161,
+  "distributor": "0x00000000000000000000000000000000000000d1",
+  "block": 7,
+  "transaction": "0x1111111111111111111111111111111111111111111111111111111111111111",
+  "deployer": "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+  "token": "0x289ba1701c2f088cf0faf8b3705246331cb8a839",
+  "decimals": 18,
+  "funder": "0x1111111111111111111111111111111111111111",
+  "committee": "0x2222222222222222222222222222222222222222",
+  "start": 1796601600,
+  "roundDuration": 604800,
+  "roundCount": {round_count},
+  "roundBudget": "{budget}000000000000000000",
+  "rootDelay": 172800,
+  "claimWindow": 7776000
+}}
+"#
+    );
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// `podium report --deployment RECORD --rounds ROUNDS --json` (no program file, no node).
+fn report_from_record(
+    record: &std::path::Path,
+    rounds: &std::path::Path,
+) -> assert_cmd::assert::Assert {
+    podium()
+        .arg("report")
+        .arg("--deployment")
+        .arg(record)
+        .arg("--rounds")
+        .arg(rounds)
+        .arg("--json")
+        .env_remove("ETH_RPC_URL")
+        .env_remove("PODIUM_PROGRAM")
+        .assert()
+}
+
+#[test]
+fn the_deployment_record_can_stand_for_the_program_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (program, rounds) = demo_layout(dir.path(), 3);
+    let from_file = report_json(&program, &rounds, &[]);
+    let record = write_record(dir.path(), 3, "7000");
+    let out = report_from_record(&record, &rounds).success();
+    let mut from_record: serde_json::Value =
+        serde_json::from_slice(&out.get_output().stdout).unwrap();
+    // The record describes the same program: everything but the file named is the same.
+    assert_eq!(from_record["program"]["file"], record.to_str().unwrap());
+    from_record["program"]["file"] = from_file["program"]["file"].clone();
+    assert_eq!(from_record, from_file);
+
+    // The timeline and budget are the record's, not a program file's: two rounds, 6000 per round.
+    let record = write_record(dir.path(), 2, "6000");
+    report_from_record(&record, &rounds)
+        .code(2)
+        .stderr(contains("3 rounds given, but the program has 2"));
+    let (_, two) = demo_layout(&dir.path().join("b"), 2);
+    let out = report_from_record(&record, &two).success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["program"]["roundCount"], 2, "{}", json["program"]);
+    let warnings = json["warnings"].to_string();
+    for n in 1..=2 {
+        assert!(
+            warnings.contains(&format!(
+                "round {n}: the rules' budget 7000 is above the program's round budget 6000"
+            )),
+            "{warnings}"
+        );
+    }
+}
+
+#[test]
+fn with_the_program_file_the_record_still_only_names_the_distributor() {
+    let dir = tempfile::tempdir().unwrap();
+    let (program, rounds) = demo_layout(dir.path(), 1);
+    // A record for two rounds of 6000: with --program given, the program file's figures are used.
+    let record = write_record(dir.path(), 2, "6000");
+    let mut both = podium();
+    both.arg("report")
+        .arg("--program")
+        .arg(&program)
+        .arg("--deployment")
+        .arg(&record)
+        .arg("--rounds")
+        .arg(&rounds)
+        .env_remove("ETH_RPC_URL");
+    // As before: a distributor to read needs a node.
+    both.assert().code(2).stderr(contains(
+        "--deployment/--distributor need --rpc-url (or ETH_RPC_URL) to read the chain",
+    ));
+    podium()
+        .arg("report")
+        .arg("--rounds")
+        .arg(&rounds)
+        .env_remove("ETH_RPC_URL")
+        .env_remove("PODIUM_PROGRAM")
+        .env_remove("PODIUM_DEPLOYMENT")
+        .assert()
+        .code(2)
+        .stderr(contains("--program"));
+    // A record that is not one is named.
+    fs::write(&record, "{\"format\": \"podium-deployment-v1\"}").unwrap();
+    report_from_record(&record, &rounds)
+        .code(2)
+        .stderr(contains("reading the deployment record"))
+        .stderr(contains("program.deployment.json"));
+}

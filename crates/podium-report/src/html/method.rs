@@ -91,7 +91,7 @@ impl Report {
         let p = &self.program;
         let mut rows = vec![
             vec![
-                text("program file"),
+                text(self.program_what.trim_start_matches("the ")),
                 raw(format!(
                     "<code>{}</code>",
                     esc(&self.program_path.display().to_string())

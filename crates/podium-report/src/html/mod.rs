@@ -129,7 +129,7 @@ impl Report {
         );
         let _ = write!(
             o,
-            r#"<h1>Program report</h1><p class="lede">{} of {} rounds reported, {} {} per round, rounds of {} from {} on chain {}. Made by <code>podium report</code> from the program file <code>{}</code> and each round's rules, scores and distribution file{}.</p>"#,
+            r#"<h1>Program report</h1><p class="lede">{} of {} rounds reported, {} {} per round, rounds of {} from {} on chain {}. Made by <code>podium report</code> from {} <code>{}</code> and each round's rules, scores and distribution file{}.</p>"#,
             self.rounds.len(),
             p.timeline.round_count,
             esc(p.round_budget.as_str()),
@@ -137,6 +137,7 @@ impl Report {
             duration(p.timeline.round_duration),
             utc(p.timeline.start),
             p.chain_id,
+            self.program_what,
             esc(&self.program_path.display().to_string()),
             match &self.chain {
                 Some(f) => format!(

@@ -79,13 +79,19 @@ impl BuildArgs {
             }
             None => (self.chain_id, self.distributor),
         };
+        // A spinner per step on stderr (a round of a million recipients takes seconds); erased
+        // before the report, and never drawn with --json or when stderr is not a terminal.
+        let progress = output.spinner("reading the scores");
         let scores = ScoreSet::from_files(&self.scores).wrap_err("reading the scores")?;
-        for w in scores.warnings() {
-            eprintln!("warning: {w}");
-        }
+        progress.suspend(|| {
+            for w in scores.warnings() {
+                eprintln!("warning: {w}");
+            }
+        });
         if self.out.exists() && !self.force {
             bail!("{} exists: pass --force to replace it", self.out.display());
         }
+        progress.set_message(format!("computing the payouts of {} scores", scores.len()));
         let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
         let warnings: Vec<String> = rules
             .unmatched_exclusions(&scores)
@@ -99,14 +105,22 @@ impl BuildArgs {
                 )
             })
             .collect();
-        for w in &warnings {
-            eprintln!("warning: {w}");
-        }
+        progress.suspend(|| {
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+        });
+        progress.set_message(format!(
+            "building the Merkle tree of {} recipients",
+            allocation.payouts.len()
+        ));
         let meta = Meta::for_round(&rules, &scores, &allocation, chain_id, distributor);
         let built = Built::new(&allocation, meta).wrap_err("building the Merkle tree")?;
+        progress.set_message(format!("writing {}", self.out.display()));
         built
             .write_atomic(&self.out)
             .wrap_err("writing the distribution file")?;
+        progress.finish_and_clear();
         if output.json() {
             self.report_json(&rules, &allocation, &built, warnings)?;
         } else {

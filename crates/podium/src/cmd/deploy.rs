@@ -80,7 +80,7 @@ impl DeployArgs {
             round_budget: budget,
         }
         .init_code();
-        let sender = self.signer.sender(&chain, &wallet, token.units());
+        let sender = self.signer.sender(&chain, &wallet, token.units(), output);
         let sent = sender
             .send(&Call::deploy(init_code, "deploy PodiumDistributor"))
             .await

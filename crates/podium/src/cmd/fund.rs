@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use eyre::{WrapErr, bail};
 use podium_chain::{
-    Chain, Sender,
+    Chain,
     alloy::{
         primitives::{Address, U256},
         sol_types::SolCall,
@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 use super::{
     Outcome,
     args::parse_addr,
-    tx::{Delivery, Execution, Tell, TxOpts, fields, write_safe_batch},
+    tx::{Delivery, Execution, Sending, Tell, TxOpts, fields, write_safe_batch},
 };
 use crate::output::{Output, addr, tokens};
 
@@ -96,7 +96,9 @@ impl FundArgs {
         };
         let execution =
             Execution::choose(self.safe, self.out.as_deref(), false, &self.tx.signer).await?;
-        let delivery = self.deliver(&chain, execution, &calls, &mut report).await?;
+        let delivery = self
+            .deliver(&chain, execution, &calls, &mut report, output)
+            .await?;
         delivery.print(&report, output)?;
         Ok(Outcome::Success)
     }
@@ -111,6 +113,7 @@ impl FundArgs {
         execution: Execution,
         calls: &Calls,
         report: &mut Report<'_>,
+        output: Output,
     ) -> eyre::Result<Delivery> {
         Ok(match execution {
             Execution::Safe { safe, out } => {
@@ -118,7 +121,10 @@ impl FundArgs {
                 Delivery::Safe { out, signers }
             }
             Execution::Wallet(wallet) => {
-                let sender = self.tx.signer.sender(chain, &wallet, report.token.units());
+                let sender = self
+                    .tx
+                    .signer
+                    .sender(chain, &wallet, report.token.units(), output);
                 let sent = send(chain, &sender, calls, report).await?;
                 report.total = PodiumDistributor::new(calls.distributor, &chain.provider)
                     .totalFunded()
@@ -213,7 +219,7 @@ async fn write_batch(
 /// it holds the amount; returns the two transactions (`approveTx` none if the allowance was enough).
 async fn send(
     chain: &Chain,
-    sender: &Sender<'_>,
+    sender: &Sending<'_>,
     calls: &Calls,
     report: &Report<'_>,
 ) -> eyre::Result<Delivery> {

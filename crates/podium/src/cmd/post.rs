@@ -174,13 +174,13 @@ impl PostArgs {
             valid_at: 0,
         };
         let delivery = self
-            .deliver(&chain, execution, signers, distributor, &call, &mut report)
+            .deliver(&chain, execution, signers, &call, &mut report, output)
             .await?;
         delivery.print(&report, output)?;
         Ok(Outcome::Success)
     }
 
-    /// Delivers the checked `call` (postRoot on `distributor`) the way `execution` says: sends it
+    /// Delivers the checked `call` (postRoot on the distributor) the way `execution` says: sends it
     /// (and reads when the root becomes claimable into `report`), writes the Safe batch for the
     /// Safe of `signers`, or hands back the calldata.
     async fn deliver(
@@ -188,10 +188,11 @@ impl PostArgs {
         chain: &Chain,
         execution: Execution,
         signers: Option<SafeSigners>,
-        distributor: Address,
         call: &Call,
         report: &mut Report<'_>,
+        output: Output,
     ) -> eyre::Result<Delivery> {
+        let distributor = call.to.expect("postRoot is a call of the distributor");
         let round = report.file.round;
         Ok(match execution {
             Execution::Safe { safe, out } => {
@@ -218,7 +219,7 @@ impl PostArgs {
                 let sent = self
                     .tx
                     .signer
-                    .sender(chain, &wallet, report.token.units())
+                    .sender(chain, &wallet, report.token.units(), output)
                     .send(call)
                     .await
                     .wrap_err_with(|| format!("posting round {round}"))?;

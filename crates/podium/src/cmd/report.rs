@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use alloy_primitives::Address;
 use clap::Args;
-use podium_report::{ChainSource, Request};
+use podium_report::{ChainSource, ProgramSource, Request};
 
 use super::{Outcome, args::parse_addr, tx::ChainOpts};
 use crate::output::{Output, print_json};
@@ -20,9 +20,15 @@ use crate::output::{Output, print_json};
 /// for every round from 1. Each round's payouts are recomputed and must match its distribution file.
 #[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
-    /// The program file (the one `podium deploy --config` takes).
-    #[arg(long, env = "PODIUM_PROGRAM", value_name = "FILE")]
-    program: PathBuf,
+    /// The program file (the one `podium deploy --config` takes). Without it, --deployment (the
+    /// record `podium deploy` wrote) gives the chain id, token, timeline and round budget.
+    #[arg(
+        long,
+        env = "PODIUM_PROGRAM",
+        value_name = "FILE",
+        required_unless_present = "deployment"
+    )]
+    program: Option<PathBuf>,
     /// The rounds directory (layout above).
     #[arg(long, value_name = "DIR")]
     rounds: PathBuf,
@@ -53,6 +59,13 @@ impl ReportArgs {
     pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
         let rounds = podium_report::discover(&self.rounds)?;
         let ChainOpts { distributor, rpc } = self.chain;
+        // With --program the record (like --distributor) only names the distributor on the chain
+        // read; alone, the record is the program too (what was deployed, not what was planned).
+        let program = match (self.program, &distributor.deployment) {
+            (Some(file), _) => ProgramSource::File(file),
+            (None, Some(record)) => ProgramSource::Deployment(record.clone()),
+            (None, None) => unreachable!("clap requires --program or --deployment"),
+        };
         let chain = rpc.rpc_url.is_some().then(|| ChainSource {
             rpc,
             distributor: distributor.clone(),
@@ -61,13 +74,17 @@ impl ReportArgs {
             registrations_from_block: self.registrations_from_block,
             log_blocks: self.log_blocks,
         });
-        if chain.is_none() && distributor.is_given() {
+        let names_a_distributor = match program {
+            ProgramSource::File(_) => distributor.is_given(),
+            ProgramSource::Deployment(_) => distributor.distributor.is_some(),
+        };
+        if chain.is_none() && names_a_distributor {
             eyre::bail!(
                 "--deployment/--distributor need --rpc-url (or ETH_RPC_URL) to read the chain"
             );
         }
         let request = Request {
-            program: self.program,
+            program,
             rounds,
             chain,
             html: self.html.clone(),

@@ -40,7 +40,10 @@ impl RevokeArgs {
         let round = U256::from(self.round);
         let before = d.roundState(round).call().await?;
         let wallet = self.tx.signer.load().await?;
-        let sender = self.tx.signer.sender(&chain, &wallet, token.units());
+        let sender = self
+            .tx
+            .signer
+            .sender(&chain, &wallet, token.units(), output);
         let data = PodiumDistributor::revokeRootCall { round }.abi_encode();
         let what = format!("revokeRoot(round {})", self.round);
         let sent = sender

@@ -15,7 +15,6 @@
 use std::{
     collections::{BTreeMap, BTreeSet},
     fs,
-    io::IsTerminal,
     path::{Path, PathBuf},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
@@ -23,7 +22,7 @@ use std::{
 use alloy_primitives::{Address, keccak256};
 use clap::Args;
 use eyre::{WrapErr, bail, ensure};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use podium_chain::{
     Deployment, ProgramConfig, RpcOpts,
     program::Timeline,
@@ -168,17 +167,7 @@ impl SnapshotArgs {
         )?;
         let dir = self.rounds.join(format!("round-{n}")).join("scores");
 
-        let bar = if output.json() || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            let bar = ProgressBar::new(0);
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {pos}/{len} requests {wide_msg}")
-                    .expect("a valid template"),
-            );
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        };
+        let bar = output.progress("{spinner} {pos}/{len} requests {wide_msg}");
         let window_query = vec![
             ("since".to_owned(), since.to_string()),
             ("until".to_owned(), end.to_string()),

@@ -39,7 +39,10 @@ impl SweepArgs {
         let before = erc20.balanceOf(funder).call().await?;
         let wallet = self.tx.signer.load().await?;
         // The simulation inside send() explains a refusal (program not ended, a round not final, …).
-        let sender = self.tx.signer.sender(&chain, &wallet, token.units());
+        let sender = self
+            .tx
+            .signer
+            .sender(&chain, &wallet, token.units(), output);
         let sent = sender
             .send(&Call::new(
                 target.address,

@@ -7,16 +7,19 @@
 
 use std::{
     path::{Path, PathBuf},
+    sync::{Arc, Mutex},
     time::{SystemTime, UNIX_EPOCH},
 };
 
 use clap::Args;
+use indicatif::ProgressBar;
 use podium_chain::{
     Chain, DistributorOpts, RpcOpts, SendOpts, Sender, Sent, Wallet, WalletOpts,
     alloy::primitives::{Address, Bytes},
     program::{Target, write_atomic},
     revert::Units,
     safe::{self, SafeSigners, SafeTx},
+    send::Call,
 };
 use serde_json::{Map, Value, json};
 
@@ -56,15 +59,65 @@ impl SignerOpts {
         Ok(self.wallet.load().await?)
     }
 
-    /// A sender for `wallet` that reports progress on stderr and explains reverts in `units`.
+    /// A sender for `wallet` that reports progress on stderr (each line as today, and for a person
+    /// at a terminal a spinner while the receipt is awaited) and explains reverts in `units`.
     pub(crate) fn sender<'a>(
         &'a self,
         chain: &'a Chain,
         wallet: &'a Wallet,
         units: Units,
-    ) -> Sender<'a> {
-        Sender::new(chain, wallet, &self.send, |m| eprintln!("{m}")).with_units(units)
+        output: Output,
+    ) -> Sending<'a> {
+        let waiting = Arc::new(Mutex::new(ProgressBar::hidden()));
+        let (told, sent) = (waiting.clone(), waiting.clone());
+        let sender = Sender::new(chain, wallet, &self.send, move |m| {
+            lock(&told).suspend(|| eprintln!("{m}"));
+        })
+        .on_sent(move |hash, nonce| {
+            lock(&sent).set_message(format!("waiting for the receipt of {hash} (nonce {nonce})"));
+        })
+        .with_units(units);
+        Sending {
+            sender,
+            waiting,
+            output,
+        }
     }
+}
+
+/// A [`Sender`] that shows a spinner while each call waits for its receipt.
+pub(crate) struct Sending<'a> {
+    sender: Sender<'a>,
+    /// The spinner of the call under way (hidden between calls).
+    waiting: Arc<Mutex<ProgressBar>>,
+    output: Output,
+}
+
+impl<'a> Sending<'a> {
+    /// [`Sender::send`], with the spinner drawn from the first hash to the receipt and erased after,
+    /// whatever the outcome.
+    pub(crate) async fn send(&self, call: &Call) -> podium_chain::Result<Sent> {
+        let spinner = self.output.spinner(&format!("sending {}", call.what));
+        *lock(&self.waiting) = spinner.clone();
+        let sent = self.sender.send(call).await;
+        spinner.finish_and_clear();
+        *lock(&self.waiting) = ProgressBar::hidden();
+        sent
+    }
+}
+
+impl<'a> std::ops::Deref for Sending<'a> {
+    type Target = Sender<'a>;
+
+    fn deref(&self) -> &Sender<'a> {
+        &self.sender
+    }
+}
+
+/// The spinner slot (a panic elsewhere while it was held leaves a bar that is still usable).
+fn lock(slot: &Mutex<ProgressBar>) -> std::sync::MutexGuard<'_, ProgressBar> {
+    slot.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The options of a command that sends to the distributor: which one, where, who signs, how.

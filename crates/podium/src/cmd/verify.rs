@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use eyre::WrapErr;
+use indicatif::ProgressBar;
 use podium_chain::{
     Deployment, DistributorOpts, RpcOpts, bindings::PodiumDistributor, distributor::token_info,
 };
@@ -57,9 +58,15 @@ struct Checked {
 
 impl VerifyArgs {
     pub(crate) fn run(self, output: Output) -> eyre::Result<Outcome> {
+        // A spinner per step on stderr, erased before the verdict; never drawn with --json or when
+        // stderr is not a terminal.
+        let progress = output.spinner("reading the distribution file");
         let file =
             DistributionFile::read(&self.distribution).wrap_err("reading the distribution file")?;
         let mut checked = Checked::default();
+        if self.rpc.rpc_url.is_some() {
+            progress.set_message("asking the node for the chain id and the token's decimals");
+        }
         let target = self.target(&file)?;
         self.rules_within_deployment()?;
         let inputs = self
@@ -71,7 +78,8 @@ impl VerifyArgs {
         checked.distributor = target.distributor.is_some();
         checked.token_decimals = target.token_decimals.is_some();
         checked.record_decimals = checked.token_decimals && self.rpc.rpc_url.is_none();
-        let differences = differences(&file, inputs, &target)?;
+        let differences = differences_shown(&file, inputs, &target, &progress)?;
+        progress.finish_and_clear();
 
         if output.json() {
             let listed: Vec<Value> = differences
@@ -222,17 +230,38 @@ pub(crate) fn differences(
     inputs: Option<(&Path, &[PathBuf])>,
     target: &Target,
 ) -> eyre::Result<Vec<Difference>> {
+    differences_shown(file, inputs, target, &ProgressBar::hidden())
+}
+
+/// [`differences`], naming each step on `progress` as it starts.
+fn differences_shown(
+    file: &DistributionFile,
+    inputs: Option<(&Path, &[PathBuf])>,
+    target: &Target,
+    progress: &ProgressBar,
+) -> eyre::Result<Vec<Difference>> {
+    progress.set_message(format!(
+        "rebuilding the tree and proofs of {} recipients",
+        file.claims.0.len()
+    ));
     let mut differences: Vec<Difference> = file
         .check()
         .wrap_err("rebuilding the tree")?
         .into_iter()
         .collect();
     if let Some((rules_path, score_paths)) = inputs {
+        progress.set_message("reading the rules and scores");
         let rules = Rules::from_file(rules_path).wrap_err("reading the rules")?;
         let scores = ScoreSet::from_files(score_paths).wrap_err("reading the scores")?;
-        for w in scores.warnings() {
-            eprintln!("warning: {w}");
-        }
+        progress.suspend(|| {
+            for w in scores.warnings() {
+                eprintln!("warning: {w}");
+            }
+        });
+        progress.set_message(format!(
+            "recomputing the payouts of {} scores and their tree",
+            scores.len()
+        ));
         let allocation = allocate(&rules, &scores).wrap_err("computing the payouts")?;
         differences.extend(
             file.differences_from_inputs(&rules, &scores, &allocation)
