@@ -31,6 +31,38 @@ pub fn tokens(whole: u64) -> U256 {
     U256::from(whole) * U256::from(10u64).pow(U256::from(18))
 }
 
+/// A deployment record as `podium deploy` writes it, for tests that need a record without a chain:
+/// chain 42161, distributor `0x…d1`, LPT with `decimals`, weekly rounds from 2026-12-07 (2-day root
+/// delay, 90-day claim window), `round_count` rounds of `budget` whole tokens. Written to
+/// `dir/program.deployment.json` by the one record writer; returns that path.
+pub fn write_sample_record(dir: &Path, decimals: u8, round_count: u64, budget: u64) -> PathBuf {
+    let record = crate::program::Deployment {
+        format: crate::program::DEPLOYMENT_FORMAT.to_owned(),
+        chain_id: crate::livepeer::ARBITRUM_ONE,
+        distributor: Address::with_last_byte(0xd1),
+        block: 7,
+        transaction: B256::repeat_byte(0x11),
+        deployer: anvil::dev_signer(0).address(),
+        token: crate::livepeer::ARBITRUM_LPT,
+        decimals,
+        funder: Address::repeat_byte(0x11),
+        committee: Address::repeat_byte(0x22),
+        timeline: anvil::Timeline {
+            start: 1_796_601_600,
+            round_duration: 7 * DAY,
+            round_count,
+            root_delay: 2 * DAY,
+            claim_window: 90 * DAY,
+        },
+        round_budget: U256::from(budget) * U256::from(10u64).pow(U256::from(decimals)),
+    };
+    let path = dir.join("program.deployment.json");
+    record
+        .write_atomic(&path)
+        .expect("write the deployment record");
+    path
+}
+
 /// How to set up a [`Program`]. Defaults: chain 31337; committee, funder and deployer anvil account
 /// 0; round 1 starts 600 s after the chain's clock; 3 daily rounds of 7000 tokens; 1 h root delay;
 /// 30-day claim window; the distributor deployed, nothing minted or funded, no keystore.

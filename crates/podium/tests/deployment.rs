@@ -10,34 +10,10 @@ use std::path::{Path, PathBuf};
 
 use cli_support::*;
 
-/// A deployment record as `podium deploy` writes it (podium-deployment-v1) for chain 42161 and
-/// distributor 0x…d1, the flags `build_fixture` types by hand, with a round budget of 7,000 tokens.
+/// A deployment record (podium-deployment-v1) for chain 42161 and distributor 0x…d1, the flags
+/// `build_fixture` types by hand, with a round budget of 7,000 tokens.
 fn write_record(dir: &Path, decimals: u8) -> PathBuf {
-    let path = dir.join("program.deployment.json");
-    let text = format!(
-        r#"{{
-  "format": "podium-deployment-v1",
-  "chainId": 42161,
-  "distributor": "0x00000000000000000000000000000000000000d1",
-  "block": 7,
-  "transaction": "0x1111111111111111111111111111111111111111111111111111111111111111",
-  "deployer": "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
-  "token": "0x289ba1701c2f088cf0faf8b3705246331cb8a839",
-  "decimals": {decimals},
-  "funder": "0x1111111111111111111111111111111111111111",
-  "committee": "0x2222222222222222222222222222222222222222",
-  "start": 1796601600,
-  "roundDuration": 604800,
-  "roundCount": 3,
-  "roundBudget": "7000{zeros}",
-  "rootDelay": 172800,
-  "claimWindow": 7776000
-}}
-"#,
-        zeros = "0".repeat(usize::from(decimals))
-    );
-    std::fs::write(&path, text).unwrap();
-    path
+    podium_chain::fixture::write_sample_record(dir, decimals, 3, 7_000)
 }
 
 /// `podium build --deployment` of the fixture round, with `rules` instead of the fixture's.

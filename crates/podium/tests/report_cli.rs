@@ -301,34 +301,11 @@ fn names_what_is_missing() {
     report_fails(&program, &rounds, "3 rounds given, but the program has 2");
 }
 
-/// The deployment record `podium deploy` writes (podium-deployment-v1, 18 decimals) for the program
+/// The deployment record (podium-deployment-v1, 18 decimals) for the program
 /// `report_support::PROGRAM` describes, with `round_count` rounds and a round budget of `budget`
 /// whole tokens.
-fn write_record(dir: &std::path::Path, round_count: u64, budget: &str) -> std::path::PathBuf {
-    let path = dir.join("program.deployment.json");
-    let text = format!(
-        r#"{{
-  "format": "podium-deployment-v1",
-  "chainId": 42161,
-  "distributor": "0x00000000000000000000000000000000000000d1",
-  "block": 7,
-  "transaction": "0x1111111111111111111111111111111111111111111111111111111111111111",
-  "deployer": "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
-  "token": "0x289ba1701c2f088cf0faf8b3705246331cb8a839",
-  "decimals": 18,
-  "funder": "0x1111111111111111111111111111111111111111",
-  "committee": "0x2222222222222222222222222222222222222222",
-  "start": 1796601600,
-  "roundDuration": 604800,
-  "roundCount": {round_count},
-  "roundBudget": "{budget}000000000000000000",
-  "rootDelay": 172800,
-  "claimWindow": 7776000
-}}
-"#
-    );
-    fs::write(&path, text).unwrap();
-    path
+fn write_record(dir: &std::path::Path, round_count: u64, budget: u64) -> std::path::PathBuf {
+    podium_chain::fixture::write_sample_record(dir, 18, round_count, budget)
 }
 
 /// `podium report --deployment RECORD --rounds ROUNDS --json` (no program file, no node).
@@ -353,7 +330,7 @@ fn the_deployment_record_can_stand_for_the_program_file() {
     let dir = tempfile::tempdir().unwrap();
     let (program, rounds) = demo_layout(dir.path(), 3);
     let from_file = report_json(&program, &rounds, &[]);
-    let record = write_record(dir.path(), 3, "7000");
+    let record = write_record(dir.path(), 3, 7_000);
     let out = report_from_record(&record, &rounds).success();
     let mut from_record: serde_json::Value =
         serde_json::from_slice(&out.get_output().stdout).unwrap();
@@ -363,7 +340,7 @@ fn the_deployment_record_can_stand_for_the_program_file() {
     assert_eq!(from_record, from_file);
 
     // The timeline and budget are the record's, not a program file's: two rounds, 6000 per round.
-    let record = write_record(dir.path(), 2, "6000");
+    let record = write_record(dir.path(), 2, 6_000);
     report_from_record(&record, &rounds)
         .code(2)
         .stderr(contains("3 rounds given, but the program has 2"));
@@ -387,7 +364,7 @@ fn with_the_program_file_the_record_still_only_names_the_distributor() {
     let dir = tempfile::tempdir().unwrap();
     let (program, rounds) = demo_layout(dir.path(), 1);
     // A record for two rounds of 6000: with --program given, the program file's figures are used.
-    let record = write_record(dir.path(), 2, "6000");
+    let record = write_record(dir.path(), 2, 6_000);
     let mut both = podium();
     both.arg("report")
         .arg("--program")
